@@ -1,0 +1,102 @@
+/**
+ * The one typed configuration. Defaults live in config/signal-pool.json; environment variables (and a .env file)
+ * override them (see config/load.ts for the mapping). Everything is validated at start-up by this zod schema, and an
+ * invalid configuration fails with one message listing every bad key.
+ */
+import { z } from 'zod';
+
+const symbol = z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be an upper-case ticker like BTC');
+const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
+
+export const configSchema = z.object({
+  symbols: z.array(symbol).min(1, 'needs at least one symbol'),
+  market: z.string().regex(/^[A-Z]{3,5}$/, 'must be a currency code like USD'),
+  predictionWindow: z.number().int().min(1).max(60),
+  targetPct: z.object({
+    uptrend: z.number().gt(0, 'must be > 0').lt(1),
+    downtrend: z.number().lt(0, 'must be < 0').gt(-1),
+  }),
+  indicatorPeriod: z.number().int().min(2).max(100),
+  splitFraction: z.number().gt(0.5).lt(1),
+  gate: z.object({
+    positiveAccuracy: z.number().min(0).max(1),
+    negativeAccuracy: z.number().min(0).max(1),
+    overall: z.number().min(0).max(1),
+  }),
+  /** The champion alias moves only when the new version beats the current one by this much (overall score). */
+  championMargin: z.number().min(0).max(1),
+  protocol: z.enum(['seed', 'walk-forward']),
+  walkForward: z.object({
+    folds: z.number().int().min(2).max(20),
+    testFraction: z.number().gt(0).lt(0.5),
+  }),
+  seed: z.number().int().min(0),
+  /** Probability at or above which a prediction counts as a signal in chat posts and the CLI. */
+  signalThreshold: z.number().gt(0).lt(1),
+  provider: z.object({
+    kind: z.enum(['csv', 'alphavantage', 'binance']),
+    dataDir: z.string().min(1),
+    alphaVantageApiKey: z.string().min(1).optional(),
+    alphaVantageBaseUrl: z.string().url(),
+    binanceBaseUrl: z.string().url(),
+    binanceQuote: z.string().regex(/^[A-Z]{3,5}$/),
+  }),
+  rateLimits: z.object({
+    alphaVantagePerMinute: z.number().int().min(1),
+    alphaVantagePerDay: z.number().int().min(1),
+    binancePerMinute: z.number().int().min(1),
+  }),
+  store: z.object({
+    mongoUri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+    mongoDb: z.string().min(1),
+    dataDir: z.string().min(1),
+    connectTimeoutMs: z.number().int().min(100),
+  }),
+  http: z.object({
+    enabled: z.boolean(),
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+  }),
+  schedules: z.object({
+    enabled: z.boolean(),
+    timezone: z.string().min(1),
+    daily: cron,
+    weeklyDeploy: cron,
+  }),
+  backtest: z.object({
+    feePct: z.number().min(0).max(0.05),
+    allowShort: z.boolean(),
+  }),
+  chat: z.object({
+    discordToken: z.string().min(50, 'looks too short for a Discord bot token').optional(),
+    discordApplicationId: z.string().regex(/^\d{5,25}$/, 'must be a numeric Discord id').optional(),
+    discordGuildId: z.string().regex(/^\d{5,25}$/, 'must be a numeric Discord id').optional(),
+    discordChannelIds: z.array(z.string().regex(/^\d{5,25}$/, 'must be numeric Discord channel ids')),
+    telegramToken: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC... (from @BotFather)').optional(),
+    telegramAdminIds: z.array(z.string().regex(/^-?\d+$/, 'must be numeric Telegram user ids')),
+    telegramChatIds: z.array(z.string().regex(/^-?\d+$/, 'must be numeric Telegram chat ids')),
+    predictCooldownSeconds: z.number().min(0),
+    predictBurst: z.number().int().min(1),
+    deployCooldownSeconds: z.number().min(0),
+  }),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+/** Values that must never appear in logs or chat. */
+export function secretsOf(config: AppConfig): string[] {
+  const out: string[] = [];
+  const add = (v: string | undefined) => { if (v) out.push(v); };
+  add(config.provider.alphaVantageApiKey);
+  add(config.chat.discordToken);
+  add(config.chat.telegramToken);
+  if (config.store.mongoUri) {
+    try {
+      const u = new URL(config.store.mongoUri);
+      if (u.password) { add(decodeURIComponent(u.password)); add(u.password); }
+    } catch { /* validated elsewhere */ }
+    add(config.store.mongoUri);
+  }
+  return out;
+}
