@@ -11,7 +11,7 @@ import type { Store } from '../store/ports.ts';
 import type { Logger } from './logger.ts';
 
 /** The seed's five metrics plus the extras, on one evaluation window. */
-export interface EvaluationMetrics {
+export type EvaluationMetrics = {
   accuracy: number;
   precision: number;
   negative_accuracy: number;
@@ -26,7 +26,7 @@ export interface EvaluationMetrics {
   tn: number;
   fn: number;
   n: number;
-}
+};
 
 /** A model version that holds the champion alias. */
 export interface DeployedModel {

@@ -2,7 +2,8 @@
  * The provider error taxonomy. Every failure a provider reports is a ProviderError with:
  * - `provider` and `symbol`, so a caller looping over 20 coins can say which one failed;
  * - `retryable`, which is the single flag the retry loop (retry.ts) looks at;
- * - a one-line message that is safe to show a user (no API key, no raw multi-line bodies).
+ * - a one-line message that is safe to show a user (no API key, no raw multi-line bodies), prefixed with the
+ *   provider and symbol, e.g. "Binance BTC: unknown symbol (pair BTCUSDT): Invalid symbol.".
  */
 import type { ProviderName } from './provider.ts';
 
@@ -26,7 +27,8 @@ export abstract class ProviderError extends Error {
   abstract readonly retryable: boolean;
 
   constructor(message: string, init: ProviderErrorInit) {
-    super(`${DISPLAY[init.provider]}: ${oneLine(message, 600)}`, init.cause === undefined ? undefined : { cause: init.cause });
+    const prefix = init.symbol ? `${DISPLAY[init.provider]} ${init.symbol}` : DISPLAY[init.provider];
+    super(`${prefix}: ${oneLine(message, 600)}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = new.target.name;
     this.provider = init.provider;
     this.symbol = init.symbol;

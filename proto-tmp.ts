@@ -1,0 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { poolMetricsSpec } from './reports/charts/pool-metrics.ts';
+import { renderSvgWithWarnings, svgToPng } from './reports/render.ts';
+const kinds = ['RandomForest','SupportVectorMachine','XGBoost','HistGradientBoosting','AdaBoost','Ridge','KNeighbors','MLP','LightGBM','NeuralNet'];
+let s = 1;
+const r = () => { s = (s * 16807) % 2147483647; return s / 2147483647; };
+const pool = kinds.map((k, i) => ({ classifier: k, ok: i !== 7, error: i === 7 ? 'boom' : null, metrics: { accuracy: 0.5 + r() * 0.3, precision: 0.4 + r() * 0.4, positive_accuracy: 0.4 + r() * 0.4, negative_accuracy: 0.5 + r() * 0.3, overall: 0.5 + r() * 0.25 } }));
+const spec = poolMetricsSpec({ context: { symbol: 'BTC', trend: 'uptrend', classifier: 'XGBoost', version: 3, date: '2024-05-01' }, pool, gate: { positiveAccuracy: 0.5, negativeAccuracy: 0.5, overall: 0.6 } });
+const t0 = performance.now();
+const { svg, warnings } = await renderSvgWithWarnings(spec);
+console.log(warnings, performance.now() - t0);
+writeFileSync('/tmp/rp/out/pool.png', svgToPng(svg));

@@ -1,0 +1,82 @@
+/**
+ * Maps the services' camelCase objects to the seed's snake_case JSON. Kept apart from the routes so the mapping can
+ * be read (and changed) in one place.
+ */
+import type { DeployedModel, PredictionView } from '../app/services.ts';
+import type { Trend } from '../data/candle.ts';
+
+export interface ModelEntry {
+  symbol: string;
+  trend_type: Trend;
+  feature_importance: Record<string, number>;
+  performance_metrics: {
+    positive_accuracy: number | null;
+    negative_accuracy: number | null;
+    overall_score: number | null;
+    accuracy: number | null;
+    precision: number | null;
+  };
+  target_pct: number;
+  prediction_window_days: number;
+  version: number;
+  classifier: string;
+  trained_at: string;
+}
+
+export interface PredictionResponse {
+  prediction_probabilities: [number, number];
+  symbol: string;
+  trend_type: Trend;
+  as_of: string;
+  version: number;
+  classifier: string;
+  signal: boolean;
+  threshold: number;
+}
+
+function metric(metrics: Record<string, number>, ...keys: string[]): number | null {
+  for (const k of keys) {
+    const v = metrics[k];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+export function toModelEntry(m: DeployedModel): ModelEntry {
+  return {
+    symbol: m.symbol,
+    trend_type: m.trend,
+    feature_importance: m.shapImportance,
+    performance_metrics: {
+      positive_accuracy: metric(m.metrics, 'positive_accuracy'),
+      negative_accuracy: metric(m.metrics, 'negative_accuracy'),
+      // The pipeline records the seed's overall_score as `overall`; accept either name.
+      overall_score: metric(m.metrics, 'overall', 'overall_score'),
+      accuracy: metric(m.metrics, 'accuracy'),
+      precision: metric(m.metrics, 'precision'),
+    },
+    target_pct: m.targetPct,
+    prediction_window_days: m.window,
+    version: m.version,
+    classifier: m.classifier,
+    trained_at: m.trainedAt.toISOString(),
+  };
+}
+
+/** Stable order for /models: by symbol, then uptrend before downtrend. */
+export function compareModelEntries(a: ModelEntry, b: ModelEntry): number {
+  return a.symbol.localeCompare(b.symbol) || (a.trend_type === b.trend_type ? 0 : a.trend_type === 'uptrend' ? -1 : 1);
+}
+
+export function toPredictionResponse(p: PredictionView): PredictionResponse {
+  return {
+    prediction_probabilities: [1 - p.probability, p.probability],
+    symbol: p.symbol,
+    trend_type: p.trend,
+    as_of: p.asOf,
+    version: p.version,
+    classifier: p.classifier,
+    signal: p.signal,
+    threshold: p.threshold,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * Builds the real SignalPoolServices from its parts. Everything is passed in (store, provider, logger), so tests build
+ * the same system on a temporary embedded store and a local provider.
+ */
+import type { AppConfig } from '../../config/schema.ts';
+import type { Trend } from '../data/candle.ts';
+import type { MarketDataProvider } from '../data/providers/provider.ts';
+import { isClassifierKind, type Classifier, type ClassifierKind } from '../models/classifier.ts';
+import { parseClassifierKinds } from '../models/registry.ts';
+import { DEFAULT_POOL, deployTrend } from '../pipeline/deploy.ts';
+import { computeLiveStats, predictLatest, toView } from '../pipeline/predict.ts';
+import { resolveOutcomes } from '../pipeline/outcomes.ts';
+import { registeredModelName, type ModelVersion, type Store } from '../store/ports.ts';
+import { dailySignalsChartPng, poolMetricsChartPng, shapChartPng } from '../../reports/index.ts';
+import type { Logger } from './logger.ts';
+import { createMarketData, type MarketData } from './market-data.ts';
+import {
+  DeploymentBusyError, UserFacingError,
+  type BatchPredictionResult, type DeployedModel, type DeployRequest, type PredictionView, type SignalPoolServices,
+} from './services.ts';
+
+export interface ServiceDeps {
+  config: AppConfig;
+  store: Store;
+  provider: MarketDataProvider;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export function toDeployedModel(v: ModelVersion): DeployedModel {
+  return {
+    symbol: v.symbol, trend: v.trend, modelName: v.modelName, version: v.version, classifier: v.tags.classifier,
+    metrics: v.tags.metrics, shapImportance: v.tags.shapImportance, shapMeanAbs: v.tags.shapMeanAbs, featureNames: v.tags.featureNames,
+    targetPct: v.tags.targetPct, window: v.tags.window, protocol: v.tags.protocol, trainedAt: v.createdAt, dataRange: v.tags.dataRange,
+  };
+}
+
+export function createServices(deps: ServiceDeps): SignalPoolServices & { market: MarketData } {
+  const { config, store, logger } = deps;
+  const market = createMarketData({ provider: deps.provider, cache: store });
+  const modelCache = new Map<string, Classifier>();
+  let deploying = false;
+
+  const knownSymbols = () => [...config.symbols];
+  const checkSymbol = (symbol: string) => {
+    if (!config.symbols.includes(symbol)) throw new UserFacingError(`Unknown symbol ${symbol}. Known: ${config.symbols.join(', ')}`, 'NOT_FOUND');
+  };
+
+  async function predict(symbol: string, trend: Trend): Promise<PredictionView> {
+    checkSymbol(symbol);
+    const { prediction, version, cached } = await predictLatest({ config, store, market, modelCache }, symbol, trend);
+    return toView(prediction, version, config, await computeLiveStats(store, version.modelName, version.version), cached);
+  }
+
+  async function champion(symbol: string, trend: Trend): Promise<ModelVersion | null> {
+    return store.getAlias(registeredModelName(symbol, trend), 'champion');
+  }
+
+  const services: SignalPoolServices & { market: MarketData } = {
+    config, store, logger, market,
+    knownSymbols,
+    async listChampions(trend) {
+      const versions = await store.listAliased('champion', trend ? { trend } : undefined);
+      return versions.map(toDeployedModel).sort((a, b) => a.symbol.localeCompare(b.symbol) || a.trend.localeCompare(b.trend));
+    },
+    async getChampion(symbol, trend) {
+      const v = await champion(symbol, trend);
+      return v ? toDeployedModel(v) : null;
+    },
+    predict,
+    async batchPredict(trend, symbols) {
+      const champions = await store.listAliased('champion', { trend });
+      const wanted = symbols ? new Set(symbols) : null;
+      const result: BatchPredictionResult = { trend, predictions: [], failures: [] };
+      for (const sym of symbols ?? []) if (!champions.some((c) => c.symbol === sym)) result.failures.push({ symbol: sym, error: `no deployed ${trend} model` });
+      for (const v of champions.sort((a, b) => a.symbol.localeCompare(b.symbol))) {
+        if (wanted && !wanted.has(v.symbol)) continue;
+        try {
+          result.predictions.push(await predict(v.symbol, trend));
+        } catch (err) {
+          // One coin failing (provider error, bad data) is reported and never stops the others.
+          const message = err instanceof Error ? err.message : String(err);
+          logger.warn('prediction failed', { symbol: v.symbol, trend, error: message });
+          result.failures.push({ symbol: v.symbol, error: message });
+        }
+      }
+      return result;
+    },
+    resolveOutcomes: () => resolveOutcomes({ config, store, candles: (s) => market.cached(s), now: deps.now }),
+    liveStats: (modelName, version) => computeLiveStats(store, modelName, version),
+    isDeploying: () => deploying,
+    async deploy(request: DeployRequest) {
+      if (deploying) throw new DeploymentBusyError();
+      deploying = true;
+      try {
+        const symbols = request.symbols?.length ? request.symbols : knownSymbols();
+        symbols.forEach(checkSymbol);
+        const classifiers: ClassifierKind[] = request.classifiers?.length
+          ? parseClassifierKinds(request.classifiers)
+          : [...DEFAULT_POOL];
+        if (!classifiers.every(isClassifierKind)) throw new UserFacingError('unknown classifier');
+        return await deployTrend(
+          { config, store, logger, loadCandles: (s) => market.candles(s), now: deps.now },
+          {
+            trend: request.trend, symbols, classifiers, protocol: request.protocol ?? config.protocol, seed: request.seed ?? config.seed,
+            actor: request.actor, onProgress: request.onProgress, signal: request.signal,
+          },
+        );
+      } finally {
+        deploying = false;
+      }
+    },
+    charts: {
+      async shapImportance(symbol, trend) {
+        const v = await champion(symbol, trend);
+        return v ? { name: `${symbol}-${trend}-shap.png`, title: `SHAP importance: ${symbol} ${trend}`, png: await shapChartPng(v) } : null;
+      },
+      async poolMetrics(symbol, trend) {
+        const v = await champion(symbol, trend);
+        return v ? { name: `${symbol}-${trend}-pool.png`, title: `Pool metrics: ${symbol} ${trend}`, png: await poolMetricsChartPng(v) } : null;
+      },
+      async dailySignals(predictions, date) {
+        if (predictions.length === 0) return null;
+        const rows = predictions.map((p) => ({ symbol: p.symbol, trend: p.trend, probability: p.probability, signal: p.signal }));
+        return { name: `signals-${date}.png`, title: `Signals ${date}`, png: await dailySignalsChartPng(rows, date, config.signalThreshold) };
+      },
+    },
+  };
+  return services;
+}
