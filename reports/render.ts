@@ -13,6 +13,7 @@ import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { FONT_FAMILY } from './charts/theme.ts';
+import { loadFontMetrics, vegaTextWidth } from './font-metrics.ts';
 
 export const FONT_FILES: readonly string[] = [
   fileURLToPath(new URL('../assets/fonts/DejaVuSans.ttf', import.meta.url)),
@@ -33,6 +34,7 @@ export interface SvgResult {
 }
 
 export async function renderSvgWithWarnings(spec: TopLevelSpec): Promise<SvgResult> {
+  useShippedFontMetrics();
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
   const vgSpec = vl.compile(spec, { logger }).spec;
@@ -65,6 +67,18 @@ export function svgToPng(svg: string, options: RenderOptions = {}): Uint8Array {
     font: { loadSystemFonts: false, fontFiles: [...shippedFontFiles()], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   });
   return new Uint8Array(resvg.render().asPng());
+}
+
+/**
+ * Makes Vega lay text out with the shipped font's real widths (see font-metrics.ts). Vega keeps its text measurer in a
+ * module-level object, so this is process-wide; it is idempotent and every chart of this project wants it.
+ */
+let metricsInstalled = false;
+function useShippedFontMetrics(): void {
+  if (metricsInstalled) return;
+  const [regular, bold] = shippedFontFiles().map(loadFontMetrics);
+  (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = vegaTextWidth(regular!, bold!);
+  metricsInstalled = true;
 }
 
 let fontsChecked = false;

@@ -23,6 +23,11 @@ export const poolEntrySchema = z.object({
 export type PoolEntry = z.infer<typeof poolEntrySchema>;
 export const poolTagSchema = z.array(poolEntrySchema);
 
+/** How the pool ranks its classifiers: mean validation overall when recorded (walk-forward), else test overall. */
+export function selectionScore(p: PoolEntry): number {
+  return p.validationMetrics?.overall ?? p.metrics.overall ?? -Infinity;
+}
+
 /** The registration gate's thresholds (config.gate). */
 export interface GateThresholds {
   readonly positiveAccuracy: number;

@@ -3,7 +3,7 @@
  * gate's thresholds as dashed rules, and the chosen model drawn at full strength (the others faded).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { GateThresholds, PoolEntry } from '../tags.ts';
+import { selectionScore, type GateThresholds, type PoolEntry } from '../tags.ts';
 import { COLORS, baseSpec, chartTitle, chartTitleText, type ChartContext } from './theme.ts';
 
 /** Metric key as stored -> label shown. The order is the order of the bars in each group. */
@@ -32,9 +32,8 @@ export function poolMetricsSpec(input: PoolMetricsInput): TopLevelSpec {
   const chosen = input.chosen ?? input.context.classifier ?? null;
   const ok = input.pool.filter((p) => p.ok);
   const failed = input.pool.filter((p) => !p.ok).map((p) => p.classifier);
-  // Classifiers ordered by their overall score, best first, so the leaderboard reads left to right.
-  const score = (p: PoolEntry) => (source === 'validation' ? p.validationMetrics : p.metrics)?.overall ?? -1;
-  const order = [...ok].sort((a, b) => score(b) - score(a)).map((p) => p.classifier);
+  // Classifiers in leaderboard order (the pool's selection score), best first, reading left to right.
+  const order = [...ok].sort((a, b) => selectionScore(b) - selectionScore(a)).map((p) => p.classifier);
 
   const values: { classifier: string; metric: string; value: number; chosen: boolean }[] = [];
   for (const p of ok) {
@@ -78,7 +77,7 @@ export function poolMetricsSpec(input: PoolMetricsInput): TopLevelSpec {
             title: null,
             axis: {
               labelAngle: -20,
-              labelLimit: 180,
+              labelLimit: 240,
               labelFontWeight: { condition: { test: chosenTest, value: 'bold' }, value: 'normal' },
               labelColor: { condition: { test: chosenTest, value: COLORS.text }, value: '#666666' },
             },
@@ -90,7 +89,7 @@ export function poolMetricsSpec(input: PoolMetricsInput): TopLevelSpec {
             type: 'nominal',
             sort: POOL_METRICS.map(([, l]) => l),
             scale: { domain: POOL_METRICS.map(([, l]) => l), range: METRIC_COLORS },
-            legend: { title: null, labelLimit: 200 },
+            legend: { title: null },
           },
           opacity: { condition: { test: 'datum.chosen', value: 1 }, value: chosen === null ? 1 : 0.35 },
         },

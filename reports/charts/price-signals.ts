@@ -83,7 +83,7 @@ export function priceSignalsSpec(input: PriceSignalsInput): TopLevelSpec {
 
   const domain = [SERIES.close, smaLabel, SERIES.hit, SERIES.miss, SERIES.pending];
   const range = [COLORS.neutral, COLORS.accent, COLORS.positive, COLORS.negative, COLORS.muted];
-  const color = { field: 'series', type: 'nominal' as const, scale: { domain, range }, legend: { title: null, labelLimit: 200 } };
+  const color = { field: 'series', type: 'nominal' as const, scale: { domain, range }, legend: { title: null, symbolType: 'circle' } };
   const x = { field: 'date', type: 'temporal' as const, scale: { type: 'utc' as const }, title: null, axis: { format: '%Y-%m-%d', labelAngle: 0 } };
   return {
     ...baseSpec(),

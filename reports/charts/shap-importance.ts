@@ -37,7 +37,7 @@ export function shapImportanceSpec(input: ShapImportanceInput): TopLevelSpec {
       {
         mark: { type: 'bar', tooltip: true, cornerRadiusEnd: 2 },
         encoding: {
-          y: { field: 'feature', type: 'nominal', sort: rows.map((r) => r.feature), title: null, axis: { labelLimit: 220 } },
+          y: { field: 'feature', type: 'nominal', sort: rows.map((r) => r.feature), title: null, axis: { labelLimit: 260 } },
           x: { field: 'value', type: 'quantitative', title: 'mean SHAP value (probability units)', axis: { format: '.3f' } },
           color: {
             field: 'effect',

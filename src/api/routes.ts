@@ -3,14 +3,14 @@
  * buildOpenApiDocument describes them, so one table is the single source of both.
  */
 import type { Logger } from '../app/logger.ts';
-import type { SignalPoolServices } from '../app/services.ts';
+import type { DeployedModel, SignalPoolServices } from '../app/services.ts';
 import type { Trend } from '../data/candle.ts';
 import { checkHealth } from './health.ts';
 import {
   detailErrorSchema, healthResponseSchema, internalErrorSchema, modelsQuerySchema, modelsResponseSchema,
   predictionQuerySchema, predictionResponseSchema, validationErrorSchema,
 } from './schemas.ts';
-import { compareModelEntries, toModelEntry, toPredictionResponse } from './views.ts';
+import { toModelEntry, toPredictionResponse } from './views.ts';
 
 export interface DocumentedResponse {
   description: string;
@@ -26,7 +26,10 @@ export interface RouteSpec {
   querystring?: { properties: Record<string, object>; required?: readonly string[] };
   /** Status code → response. Those with a schema are also used by Fastify to serialise. */
   responses: Record<number, DocumentedResponse>;
-  /** When true, the handler returns a ready JSON string and Fastify must not re-serialise it. */
+  /**
+   * When true, the handler returns a ready JSON string, sent as is (the 200 schema then only documents it; the
+   * handler's own mapping guarantees the shape). Error responses are still serialised by their schemas.
+   */
   rawJson?: boolean;
   /** HTTP status for a handler result; 200 unless given. */
   statusOf?: (result: unknown) => number;
@@ -43,7 +46,32 @@ export interface RouteDeps {
   healthTimeoutMs: number;
 }
 
+/** Stable order for /models: by symbol, then uptrend before downtrend. */
+function compareModels(a: DeployedModel, b: DeployedModel): number {
+  return a.symbol.localeCompare(b.symbol) || (a.trend === b.trend ? 0 : a.trend === 'uptrend' ? -1 : 1);
+}
+
+/**
+ * JSON of one /models entry, memoised per model version. A registered version never changes (src/store/ports.ts), so
+ * its entry is serialised once instead of on every request: 40 entries with their SHAP maps are ~27 kB, and
+ * serialising them dominated the cost of GET /models.
+ */
+function memoisedEntryJson(maxEntries = 1000): (m: DeployedModel) => string {
+  const cache = new Map<string, string>();
+  return (m) => {
+    const key = `${m.modelName}@${m.version}@${m.trainedAt.getTime()}`;
+    let json = cache.get(key);
+    if (json === undefined) {
+      if (cache.size >= maxEntries) cache.clear(); // old versions are never asked for again; start over
+      json = JSON.stringify(toModelEntry(m));
+      cache.set(key, json);
+    }
+    return json;
+  };
+}
+
 export function dataRoutes({ services, logger, healthTimeoutMs }: RouteDeps): RouteSpec[] {
+  const modelEntryJson = memoisedEntryJson();
   return [
     {
       method: 'GET',
@@ -58,10 +86,10 @@ export function dataRoutes({ services, logger, healthTimeoutMs }: RouteDeps): Ro
         500: internalError,
         503: { description: 'The store is unavailable.', schema: detailErrorSchema },
       },
+      rawJson: true,
       handler: async (query) => {
-        const trend = query.trend_type as Trend | undefined;
-        const models = await services.listChampions(trend);
-        return models.map(toModelEntry).sort(compareModelEntries);
+        const models = await services.listChampions(query.trend_type as Trend | undefined);
+        return `[${[...models].sort(compareModels).map(modelEntryJson).join(',')}]`;
       },
     },
     {

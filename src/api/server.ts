@@ -49,13 +49,14 @@ export function buildApi(services: SignalPoolServices, opts: ApiOptions = {}): F
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ detail: 'Not Found' }));
 
   for (const route of routes) {
-    const response = route.rawJson
-      ? undefined
-      : Object.fromEntries(Object.entries(route.responses).map(([status, r]) => [status, r.schema]));
+    // A rawJson route's 200 body is already a JSON string; its error responses are still serialised by schema.
+    const response = Object.fromEntries(Object.entries(route.responses)
+      .filter(([status]) => !(route.rawJson && status === '200'))
+      .map(([status, r]) => [status, r.schema]));
     app.route({
       method: route.method,
       url: route.url,
-      schema: { ...(route.querystring ? { querystring: route.querystring } : {}), ...(response ? { response } : {}) },
+      schema: { ...(route.querystring ? { querystring: route.querystring } : {}), response },
       handler: async (request, reply) => {
         const result = await route.handler(request.query as Record<string, string | undefined>);
         if (route.statusOf) reply.code(route.statusOf(result));

@@ -63,11 +63,6 @@ export function toModelEntry(m: DeployedModel): ModelEntry {
   };
 }
 
-/** Stable order for /models: by symbol, then uptrend before downtrend. */
-export function compareModelEntries(a: ModelEntry, b: ModelEntry): number {
-  return a.symbol.localeCompare(b.symbol) || (a.trend_type === b.trend_type ? 0 : a.trend_type === 'uptrend' ? -1 : 1);
-}
-
 export function toPredictionResponse(p: PredictionView): PredictionResponse {
   return {
     prediction_probabilities: [1 - p.probability, p.probability],

@@ -11,13 +11,14 @@ import type { Store } from '../store/ports.ts';
 import { createServices } from '../app/create-services.ts';
 import { createLogger, type Logger } from '../app/logger.ts';
 import type { SignalPoolServices } from '../app/services.ts';
+import type { MarketData } from '../app/market-data.ts';
 
 export interface CliContext {
   config: AppConfig;
   logger: Logger;
   provider(): MarketDataProvider;
   store(): Promise<Store>;
-  services(): Promise<SignalPoolServices>;
+  services(): Promise<SignalPoolServices & { market: MarketData }>;
   close(): Promise<void>;
 }
 
@@ -29,7 +30,7 @@ export function createCliContext(opts: { dataDir?: string; logLevel?: string } =
   const logger = createLogger({ level: opts.logLevel ?? (config.logLevel === 'info' ? 'warn' : config.logLevel), secrets: secretsOf(config) });
   let provider: MarketDataProvider | undefined;
   let store: Promise<Store> | undefined;
-  let services: Promise<SignalPoolServices> | undefined;
+  let services: Promise<SignalPoolServices & { market: MarketData }> | undefined;
   const ctx: CliContext = {
     config,
     logger,

@@ -15,7 +15,7 @@ import { listModelsCommand } from './models.ts';
 import { reportCommand } from './report.ts';
 import { chatCommand } from './chat.ts';
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+const out = (line: string): void => { process.stdout.write(`${line}\n`); };
 
 async function withContext(opts: { dataDir?: string }, fn: (ctx: CliContext) => Promise<number | void>): Promise<void> {
   const ctx = createCliContext({ dataDir: opts.dataDir });

@@ -12,7 +12,8 @@ export async function reportCommand(ctx: CliContext, opts: { symbol?: string; tr
   const store = await ctx.store();
   const provider = ctx.provider();
   const result = await writeReport({
-    store, config: ctx.config, outDir: resolve(opts.out), symbols, trends: opts.trend ? [opts.trend] : [...TRENDS], pdf: !!opts.pdf,
+    store, outDir: resolve(opts.out), symbols, trends: opts.trend ? [opts.trend] : [...TRENDS], pdf: !!opts.pdf,
+    indicatorPeriod: ctx.config.indicatorPeriod, threshold: ctx.config.signalThreshold, gate: ctx.config.gate, backtest: ctx.config.backtest,
     loadCandles: async (symbol: string) => {
       const cached = await store.getCandles(symbol);
       return cached.length ? cached : provider.fetchDaily(symbol);

@@ -9,7 +9,7 @@
  * (-1, pct NaN). They are never 0: "we do not know yet" must not be trained on as "no trend".
  * The SMA is TA-Lib's (the same running-sum SMA as the features), so thresholds match the seed's Alpha Vantage data.
  */
-import type { Candle, Trend } from './candle.ts';
+import { isTrend, type Candle, type Trend } from './candle.ts';
 import { sma } from './indicators/index.ts';
 
 /** Period of the moving average whose future change defines a trend. */
@@ -64,7 +64,7 @@ function validateTargetOptions(opts: TrendTargetOptions): void {
   if (!Number.isInteger(window) || window < 1) {
     throw new RangeError(`trendTargets: window must be a positive integer number of days, got ${window}`);
   }
-  if (trend !== 'uptrend' && trend !== 'downtrend') {
+  if (!isTrend(trend)) {
     throw new RangeError(`trendTargets: trend must be 'uptrend' or 'downtrend', got ${String(trend)}`);
   }
   if (!Number.isFinite(targetPct) || (trend === 'uptrend' ? targetPct <= 0 : targetPct >= 0)) {

@@ -20,7 +20,7 @@ import { registeredModelName, type JsonValue, type Store, type VersionTags } fro
 import { loadModel, saveModel } from './artifacts.ts';
 import { checkGate, decideChampion } from './gate.ts';
 import { evaluate, finiteMetrics } from './metrics.ts';
-import { selectBest, trainMember, type Member, type MemberResult } from './pool.ts';
+import { selectBest, trainMember, type MakeClassifier, type Member, type MemberResult } from './pool.ts';
 import { seedSplit, walkForwardSplit, type SplitPlan } from './split.ts';
 
 export type Protocol = 'seed' | 'walk-forward';
@@ -37,6 +37,8 @@ export interface DeployDeps {
   logger: Logger;
   loadCandles(symbol: string): Promise<Candle[]>;
   now?: () => Date;
+  /** Defaults to the classifier registry; tests inject failing classifiers. */
+  makeClassifier?: MakeClassifier;
 }
 
 export interface DeployOptions {
@@ -92,7 +94,7 @@ export async function deploySymbol(deps: DeployDeps, symbol: string, opts: Deplo
     const members: Member[] = [];
     for (const kind of opts.classifiers) {
       throwIfAborted(opts.signal);
-      const member = await trainMember(kind, data, plan, opts.seed);
+      const member = await trainMember(kind, data, plan, opts.seed, deps.makeClassifier);
       members.push(member);
       await logChildRun(deps, opts, parent.id, symbol, member, data);
       progress.done++;
@@ -168,8 +170,9 @@ async function registerSelected(deps: DeployDeps, opts: DeployOptions, s: Select
   let finalModel = best.model;
   let trainEnd = plan.protocol === 'seed' ? plan.train.end : plan.finalTrain.end;
   if (plan.protocol === 'walk-forward') {
-    finalModel = (await trainMember(best.kind, data, { protocol: 'seed', train: { start: 0, end: data.y.length }, test: plan.test }, opts.seed) as MemberResult).model;
-    if (!finalModel) throw new Error(`refit of ${best.kind} on all rows failed`);
+    const refit = await trainMember(best.kind, data, { protocol: 'seed', train: { start: 0, end: data.y.length }, test: plan.test }, opts.seed, deps.makeClassifier);
+    if (!refit.ok) throw new Error(`refit of ${best.kind} on all rows failed: ${refit.error}`);
+    finalModel = refit.model;
     trainEnd = data.y.length;
   }
   throwIfAborted(opts.signal);

@@ -36,8 +36,11 @@ export interface MemberFailure {
 
 export type Member = MemberResult | MemberFailure;
 
-async function fitOn(kind: ClassifierKind, data: Dataset, range: Range, seed: number): Promise<Classifier> {
-  const model = createClassifier(kind);
+/** Makes an unfitted classifier of a kind; tests inject failing or slow ones. */
+export type MakeClassifier = (kind: ClassifierKind) => Classifier;
+
+async function fitOn(make: MakeClassifier, kind: ClassifierKind, data: Dataset, range: Range, seed: number): Promise<Classifier> {
+  const model = make(kind);
   const y = data.y.subarray(range.start, range.end);
   let pos = 0;
   for (let i = 0; i < y.length; i++) pos += y[i]!;
@@ -55,18 +58,18 @@ function score(model: Classifier, data: Dataset, range: Range): { metrics: Evalu
   return { metrics: evaluate(data.y.subarray(range.start, range.end), decisions, proba), proba };
 }
 
-export async function trainMember(kind: ClassifierKind, data: Dataset, plan: SplitPlan, seed: number): Promise<Member> {
+export async function trainMember(kind: ClassifierKind, data: Dataset, plan: SplitPlan, seed: number, make: MakeClassifier = (k) => createClassifier(k)): Promise<Member> {
   const started = performance.now();
   try {
     const folds: EvaluationMetrics[] = [];
     if (plan.protocol === 'walk-forward') {
       for (const fold of plan.folds) {
-        const m = await fitOn(kind, data, fold.train, seed);
+        const m = await fitOn(make, kind, data, fold.train, seed);
         folds.push(score(m, data, fold.valid).metrics);
       }
     }
     const trainRange = plan.protocol === 'seed' ? plan.train : plan.finalTrain;
-    const model = await fitOn(kind, data, trainRange, seed);
+    const model = await fitOn(make, kind, data, trainRange, seed);
     const { metrics, proba } = score(model, data, plan.test);
     return {
       kind,

@@ -50,3 +50,26 @@ export function assertCandle(symbol: string, c: Candle): void {
 export function assertDate(value: unknown, what: string): asserts value is Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new TypeError(`${what} must be a valid Date`);
 }
+
+/**
+ * Alias names become field names in MongoDB documents, and keys of params/metrics/tags are updated by path; so they
+ * must not contain '.' or start with '$'. The embedded store applies the same rule so both behave alike.
+ */
+export function assertFieldName(name: unknown, what: string): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('.') || name.startsWith('$') || name.includes('\0')) {
+    throw new TypeError(`${what} ${JSON.stringify(name)} is not allowed: use a non-empty name without '.', a leading '$' or NUL`);
+  }
+}
+
+export function assertMapKeys(map: Record<string, unknown> | undefined, what: string): void {
+  if (map === undefined) return;
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) throw new TypeError(`${what} must be an object`);
+  for (const key of Object.keys(map)) assertFieldName(key, `${what} key`);
+}
+
+export function assertMetrics(metrics: Record<string, unknown> | undefined, what: string): void {
+  assertMapKeys(metrics, what);
+  for (const [key, value] of Object.entries(metrics ?? {})) {
+    if (typeof value !== 'number') throw new TypeError(`${what} "${key}" must be a number, got ${typeof value}`);
+  }
+}

@@ -27,7 +27,13 @@ export function deployedModel(symbol: string, trend: Trend, version: number): De
   };
 }
 
+export function defaultModels(): DeployedModel[] {
+  return [deployedModel('SOL', 'downtrend', 3), deployedModel('BTC', 'uptrend', 2)];
+}
+
 export interface FakeControls {
+  /** The deployed models; tests may replace entries (a new champion version). */
+  models: DeployedModel[];
   /** Calls of predict as "SYMBOL/trend". */
   predictCalls: string[];
   /** When set, predict throws it (after recording the call). */
@@ -39,8 +45,7 @@ export interface FakeControls {
 }
 
 export function fakeServices(opts: { logger?: Logger } = {}): { services: SignalPoolServices; controls: FakeControls } {
-  const models = [deployedModel('SOL', 'downtrend', 3), deployedModel('BTC', 'uptrend', 2)];
-  const controls: FakeControls = { predictCalls: [], predictError: null, storeReachable: true, pingHangs: false, jobRuns: [] };
+  const controls: FakeControls = { models: defaultModels(), predictCalls: [], predictError: null, storeReachable: true, pingHangs: false, jobRuns: [] };
   const unreachable = () => new Error('connection refused');
 
   const store = {
@@ -53,7 +58,7 @@ export function fakeServices(opts: { logger?: Logger } = {}): { services: Signal
     },
   } as unknown as Store;
 
-  const findModel = (symbol: string, trend: Trend) => models.find((m) => m.symbol === symbol && m.trend === trend) ?? null;
+  const findModel = (symbol: string, trend: Trend) => controls.models.find((m) => m.symbol === symbol && m.trend === trend) ?? null;
 
   const services = {
     config: { signalThreshold: 0.5 },
@@ -62,7 +67,7 @@ export function fakeServices(opts: { logger?: Logger } = {}): { services: Signal
     knownSymbols: () => ['BTC', 'SOL', 'ETH'],
     listChampions: async (trend?: Trend) => {
       if (!controls.storeReachable) throw unreachable();
-      return models.filter((m) => !trend || m.trend === trend);
+      return controls.models.filter((m) => !trend || m.trend === trend);
     },
     getChampion: async (symbol: string, trend: Trend) => findModel(symbol, trend),
     predict: async (symbol: string, trend: Trend): Promise<PredictionView> => {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/server.ts';
 import { memoryLogger } from '../../src/app/logger.ts';
 import { UserFacingError } from '../../src/app/services.ts';
-import { fakeServices, type FakeControls } from './fake-services.ts';
+import { defaultModels, deployedModel, fakeServices, type FakeControls } from './fake-services.ts';
 
 const logs = memoryLogger();
 const { services, controls } = fakeServices({ logger: logs });
@@ -20,7 +20,7 @@ before(async () => {
 after(() => app.close());
 
 beforeEach(() => {
-  const fresh: FakeControls = { predictCalls: [], predictError: null, storeReachable: true, pingHangs: false, jobRuns: [] };
+  const fresh: FakeControls = { models: defaultModels(), predictCalls: [], predictError: null, storeReachable: true, pingHangs: false, jobRuns: [] };
   Object.assign(controls, fresh);
   logs.records.length = 0;
 });
@@ -48,6 +48,16 @@ describe('GET /models', () => {
     });
     // The response schema strips fields the contract does not list (auc is in metrics but not in the seed schema).
     assert.equal('auc' in body[0].performance_metrics, false);
+  });
+
+  test('a new champion version shows up at once', async () => {
+    await get('/models');
+    controls.models[0] = { ...deployedModel('SOL', 'downtrend', 4), classifier: 'svm', shapImportance: { rsi: -0.5 } };
+    const { body } = await get('/models');
+    const sol = body.find((m: any) => m.symbol === 'SOL');
+    assert.equal(sol.version, 4);
+    assert.equal(sol.classifier, 'svm');
+    assert.deepEqual(sol.feature_importance, { rsi: -0.5 });
   });
 
   test('filters by trend_type', async () => {

@@ -35,6 +35,8 @@ export class BestSplit {
   feature = -1;
   bin = -1;
   missingLeft = false;
+  /** Whether the node had rows with a missing value of the chosen feature (else missingLeft is decided later). */
+  sawMissing = false;
   leftG = 0;
   leftH = 0;
   leftW = 0;
@@ -104,9 +106,9 @@ export class BestSplit {
       {
         const cR = C - cL;
         const hR = H - hL;
-        if (cL >= minLeaf && cR >= minLeaf && hL > minHess && hR > minHess && hL >= minHess && hR >= minHess) {
+        if (cL >= minLeaf && cR >= minLeaf && hL > 0 && hR > 0 && hL >= minHess && hR >= minHess) {
           const gain = this.score(gL, hL) + this.score(G - gL, hR) - parentScore;
-          if (gain > this.gain) this.record(gain, feature, b, false, gL, hL, wL, cL);
+          if (gain > this.gain) this.record(gain, feature, b, false, hasMissing, gL, hL, wL, cL);
         }
       }
       // Missing values to the left.
@@ -116,17 +118,21 @@ export class BestSplit {
         const cl = cL + cM;
         const cR = C - cl;
         const hR = H - hl;
-        if (cl >= minLeaf && cR >= minLeaf && hl > minHess && hR > minHess && hl >= minHess && hR >= minHess) {
+        if (cl >= minLeaf && cR >= minLeaf && hl > 0 && hR > 0 && hl >= minHess && hR >= minHess) {
           const gain = this.score(gl, hl) + this.score(G - gl, hR) - parentScore;
-          if (gain > this.gain) this.record(gain, feature, b, true, gl, hl, wL + wM, cl);
+          if (gain > this.gain) this.record(gain, feature, b, true, true, gl, hl, wL + wM, cl);
         }
       }
     }
     return occupied;
   }
 
-  private record(gain: number, feature: number, bin: number, missingLeft: boolean, g: number, h: number, w: number, c: number): void {
+  private record(
+    gain: number, feature: number, bin: number, missingLeft: boolean, sawMissing: boolean,
+    g: number, h: number, w: number, c: number,
+  ): void {
     this.gain = gain;
+    this.sawMissing = sawMissing;
     this.feature = feature;
     this.bin = bin;
     this.missingLeft = missingLeft;

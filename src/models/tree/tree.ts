@@ -45,8 +45,13 @@ export function predictEnsembleRaw(ensemble: TreeEnsemble, x: ArrayLike<number>)
   return s;
 }
 
+/**
+ * Maps a raw score to P(1). The identity link clamps to [0, 1]: an average of 100 leaf fractions of exactly 1 can
+ * sum to 1.0000000000000007, and a probability must not leave [0, 1].
+ */
 export function applyLink(link: TreeEnsemble['link'], raw: number): number {
-  return link === 'identity' ? raw : 1 / (1 + Math.exp(-raw));
+  if (link === 'identity') return raw < 0 ? 0 : raw > 1 ? 1 : raw;
+  return 1 / (1 + Math.exp(-raw));
 }
 
 /** JSON form of a tree (typed arrays become plain arrays) for artifacts. */

@@ -1,0 +1,314 @@
+/**
+ * MLP: scikit-learn's MLPClassifier defaults, in plain TypeScript on Float64Arrays (deterministic, no native or
+ * wasm dependency, and fast enough: one hidden layer is a few small matrix products per batch).
+ *
+ * - one hidden layer of 100 ReLU units, one logistic output unit (scikit-learn's binary case);
+ * - Glorot-uniform init of weights and biases, bound sqrt(6 / (fan_in + fan_out)), from the seed;
+ * - adam (lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8), L2 penalty alpha 1e-4 added to the batch loss as
+ *   0.5 * alpha * ||W||² / batch_size, minibatches of min(200, n), reshuffled (seeded) every epoch;
+ * - at most 200 epochs; stops when the epoch's training loss has not improved by tol = 1e-4 on the best loss for
+ *   more than 10 consecutive epochs (scikit-learn's rule with early_stopping=False; the last weights are kept).
+ *
+ * Differences from scikit-learn, on purpose: inputs are standardized inside the model, and the log loss is
+ * weighted per row (balanced class weights by default, times any sample weights), with the weights rescaled to
+ * mean 1 so alpha keeps scikit-learn's meaning. scikit-learn's MLP has no class_weight.
+ */
+import { z } from 'zod';
+import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights, thresholdProba } from './classifier.ts';
+import type { Matrix } from './matrix.ts';
+import { createRng, shuffleInPlace, type Rng } from './rng.ts';
+import { type Standardizer, assertTrainingSet, fitStandardizer, standardize, standardizerFromJSON, standardizerToJSON } from './standardize.ts';
+
+const KIND = 'MLP' as const;
+
+const paramsSchema = z.object({
+  hiddenUnits: z.number().int().positive(),
+  alpha: z.number().nonnegative(),
+  learningRate: z.number().positive(),
+  maxIter: z.number().int().positive(),
+  tol: z.number().nonnegative(),
+  nIterNoChange: z.number().int().positive(),
+  /** Minibatch size; scikit-learn's 'auto' is min(200, n). */
+  batchSize: z.number().int().positive(),
+  /** Used when fit() gets no classWeight. */
+  classWeight: z.enum(['balanced', 'none']),
+}).strict();
+type MlpParams = z.infer<typeof paramsSchema>;
+
+const DEFAULTS: MlpParams = {
+  hiddenUnits: 100, alpha: 1e-4, learningRate: 1e-3, maxIter: 200, tol: 1e-4, nIterNoChange: 10, batchSize: 200, classWeight: 'balanced',
+};
+
+/** Adam's constants, scikit-learn's defaults. */
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const ADAM_EPS = 1e-8;
+/** scikit-learn clips probabilities to [eps, 1 - eps] in the log loss. */
+const LOSS_CLIP = Number.EPSILON;
+
+const stateSchema = z.object({
+  scaler: z.object({ mean: z.array(z.number()), scale: z.array(z.number()) }),
+  /** Input→hidden weights, row-major hiddenUnits × nFeatures (row j feeds hidden unit j). */
+  w1: z.array(z.number()),
+  b1: z.array(z.number()),
+  w2: z.array(z.number()),
+  b2: z.number(),
+  /** Epochs run and the last epoch's training loss (for the run log). */
+  epochs: z.number(),
+  loss: z.number(),
+});
+
+interface Network {
+  /** H × d row-major: row j holds the weights into hidden unit j, so a unit's input is one contiguous dot product. */
+  w1: Float64Array;
+  b1: Float64Array;
+  w2: Float64Array;
+  b2: Float64Array; // length 1, so adam can treat every parameter block the same way
+}
+
+interface Fitted {
+  scaler: Standardizer;
+  net: Network;
+  epochs: number;
+  loss: number;
+}
+
+class MlpClassifier implements Classifier {
+  readonly kind = KIND;
+  private fitted: Fitted | undefined;
+
+  constructor(readonly params: Readonly<MlpParams>, fitted?: Fitted) {
+    this.fitted = fitted;
+  }
+
+  async fit(X: Matrix, y: Uint8Array, options: FitOptions): Promise<void> {
+    assertTrainingSet(X, y, options, KIND);
+    const scaler = fitStandardizer(X, KIND);
+    const Z = standardize(scaler, X, KIND);
+    const w = meanOneWeights(rowWeights(y, options, this.params.classWeight === 'balanced'));
+    const { net, epochs, loss } = train(Z, y, w, this.params, createRng(options.seed));
+    this.fitted = { scaler, net, epochs, loss };
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    const f = this.requireFitted();
+    const Z = standardize(f.scaler, X, KIND);
+    const H = this.params.hiddenUnits;
+    const hidden = new Float64Array(H);
+    const out = new Float64Array(Z.nRows);
+    for (let i = 0; i < Z.nRows; i++) out[i] = sigmoid(forwardInto(f.net, Z.data, i * Z.nCols, Z.nCols, H, hidden, 0));
+    return out;
+  }
+
+  predict(X: Matrix): Uint8Array {
+    return thresholdProba(this.predictProba(X));
+  }
+
+  toJSON(): ClassifierState {
+    const f = this.requireFitted();
+    return {
+      kind: KIND,
+      params: { ...this.params },
+      state: {
+        scaler: standardizerToJSON(f.scaler),
+        w1: Array.from(f.net.w1), b1: Array.from(f.net.b1), w2: Array.from(f.net.w2), b2: f.net.b2[0]!,
+        epochs: f.epochs, loss: f.loss,
+      },
+    };
+  }
+
+  private requireFitted(): Fitted {
+    if (!this.fitted) throw new Error(`${KIND}: model is not fitted`);
+    return this.fitted;
+  }
+}
+
+/**
+ * Output pre-activation for the row at z[offset..]; writes the hidden ReLU activations to hidden[hOffset..].
+ */
+function forwardInto(net: Network, z: Float64Array, offset: number, d: number, H: number, hidden: Float64Array, hOffset: number): number {
+  const { w1, b1, w2 } = net;
+  let out = net.b2[0]!;
+  for (let j = 0; j < H; j++) {
+    const h = b1[j]! + dot(w1, j * d, z, offset, d);
+    if (h > 0) {
+      hidden[hOffset + j] = h;
+      out += h * w2[j]!;
+    } else {
+      hidden[hOffset + j] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * Σ a[ao+k]·b[bo+k] for k < len. Four accumulators: V8 does not vectorise, and independent sums let the CPU
+ * overlap the multiply-adds (measured ~1.4x on the hidden layer).
+ */
+function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += a[ao + k]! * b[bo + k]!;
+    s1 += a[ao + k + 1]! * b[bo + k + 1]!;
+    s2 += a[ao + k + 2]! * b[bo + k + 2]!;
+    s3 += a[ao + k + 3]! * b[bo + k + 3]!;
+  }
+  for (; k < len; k++) s0 += a[ao + k]! * b[bo + k]!;
+  return s0 + s1 + s2 + s3;
+}
+
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+function meanOneWeights(w: Float64Array): Float64Array {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += w[i]!;
+  if (!(s > 0)) throw new Error(`${KIND}: all row weights are zero`);
+  const f = w.length / s;
+  return w.map((v) => v * f);
+}
+
+/** Glorot-uniform initialisation, scikit-learn's order: hidden weights, hidden biases, output weights, output bias. */
+function initNetwork(d: number, H: number, rng: Rng): Network {
+  const uniform = (n: number, bound: number) => {
+    const a = new Float64Array(n);
+    for (let i = 0; i < n; i++) a[i] = (rng() * 2 - 1) * bound;
+    return a;
+  };
+  // scikit-learn draws coefs_[0] as (d, H); drawing row-major H × d instead changes only which number lands where.
+  const bound1 = Math.sqrt(6 / (d + H));
+  const bound2 = Math.sqrt(6 / (H + 1));
+  const w1 = uniform(d * H, bound1);
+  const b1 = uniform(H, bound1);
+  const w2 = uniform(H, bound2);
+  const b2 = uniform(1, bound2);
+  return { w1, b1, w2, b2 };
+}
+
+/** Adam state for one parameter block. */
+class AdamBlock {
+  private readonly m: Float64Array;
+  private readonly v: Float64Array;
+  constructor(readonly param: Float64Array, readonly grad: Float64Array) {
+    this.m = new Float64Array(param.length);
+    this.v = new Float64Array(param.length);
+  }
+  step(lrT: number): void {
+    const { param, grad, m, v } = this;
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i]!;
+      m[i] = BETA1 * m[i]! + (1 - BETA1) * g;
+      v[i] = BETA2 * v[i]! + (1 - BETA2) * g * g;
+      param[i] -= (lrT * m[i]!) / (Math.sqrt(v[i]!) + ADAM_EPS);
+    }
+  }
+}
+
+function train(Z: Matrix, y: Uint8Array, w: Float64Array, p: MlpParams, rng: Rng): { net: Network; epochs: number; loss: number } {
+  const { nRows: n, nCols: d, data } = Z;
+  const H = p.hiddenUnits;
+  const net = initNetwork(d, H, rng);
+  const { w1, w2 } = net;
+  const g: Network = { w1: new Float64Array(d * H), b1: new Float64Array(H), w2: new Float64Array(H), b2: new Float64Array(1) };
+  const gw1 = g.w1, gb1 = g.b1, gw2 = g.w2;
+  const blocks = (['w1', 'b1', 'w2', 'b2'] as const).map((k) => new AdamBlock(net[k], g[k]));
+  const batchSize = Math.min(p.batchSize, n);
+  const order = new Int32Array(n).map((_, i) => i);
+  // Per-batch buffers: the ReLU activations and the output delta of every row of the batch.
+  const hiddenBatch = new Float64Array(batchSize * H);
+  const outDelta = new Float64Array(batchSize);
+  let t = 0;
+  let bestLoss = Infinity;
+  let noImprovement = 0;
+  let epoch = 0;
+  let epochLoss = NaN;
+
+  while (epoch < p.maxIter) {
+    epoch++;
+    shuffleInPlace(rng, order);
+    let accumulated = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(n, start + batchSize) - start;
+
+      // Forward pass; output deltas d(loss)/d(output) = w (p - y) / m.
+      let dataLoss = 0;
+      for (let b = 0; b < m; b++) {
+        const r = order[start + b]!;
+        const prob = sigmoid(forwardInto(net, data, r * d, d, H, hiddenBatch, b * H));
+        const pc = Math.min(Math.max(prob, LOSS_CLIP), 1 - LOSS_CLIP);
+        dataLoss -= w[r]! * (y[r] ? Math.log(pc) : Math.log(1 - pc));
+        outDelta[b] = (w[r]! * (prob - y[r]!)) / m;
+      }
+      let sq = 0;
+      for (let i = 0; i < w1.length; i++) sq += w1[i]! * w1[i]!;
+      for (let j = 0; j < H; j++) sq += w2[j]! * w2[j]!;
+      accumulated += dataLoss + 0.5 * p.alpha * sq; // = (batch mean loss + L2 / m) * m
+
+      // Backward pass: gradients of the batch loss, including the L2 term alpha * W / m.
+      const l2 = p.alpha / m;
+      for (let i = 0; i < w1.length; i++) gw1[i] = l2 * w1[i]!;
+      for (let j = 0; j < H; j++) gw2[j] = l2 * w2[j]!;
+      gb1.fill(0);
+      let gb2 = 0;
+      for (let b = 0; b < m; b++) {
+        const od = outDelta[b]!;
+        if (od === 0) continue;
+        const ho = b * H;
+        gb2 += od;
+        const zo = order[start + b]! * d;
+        for (let j = 0; j < H; j++) {
+          const h = hiddenBatch[ho + j]!;
+          // An inactive ReLU unit passes no gradient back.
+          if (h <= 0) continue;
+          gw2[j] += od * h;
+          const dh = od * w2[j]!;
+          gb1[j] += dh;
+          const o = j * d;
+          for (let k = 0; k < d; k++) gw1[o + k] += dh * data[zo + k]!;
+        }
+      }
+      g.b2[0] = gb2;
+      t++;
+      const lrT = (p.learningRate * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t);
+      for (const block of blocks) block.step(lrT);
+    }
+    epochLoss = accumulated / n;
+    if (!Number.isFinite(epochLoss)) throw new Error(`${KIND}: training diverged at epoch ${epoch} (loss ${epochLoss})`);
+    // scikit-learn's _update_no_improvement_count with early_stopping=False.
+    if (epochLoss > bestLoss - p.tol) noImprovement++;
+    else noImprovement = 0;
+    if (epochLoss < bestLoss) bestLoss = epochLoss;
+    if (noImprovement > p.nIterNoChange) break;
+  }
+  return { net, epochs: epoch, loss: epochLoss };
+}
+
+function parseParams(params: Partial<Params> | undefined): MlpParams {
+  const r = paramsSchema.safeParse({ ...DEFAULTS, ...params });
+  if (!r.success) throw new Error(`${KIND}: invalid params: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+export const mlpFactory: ClassifierFactory = {
+  kind: KIND,
+  defaultParams: DEFAULTS,
+  create: (params) => new MlpClassifier(parseParams(params)),
+  fromJSON(state: ClassifierState): Classifier {
+    if (state.kind !== KIND) throw new Error(`${KIND}: cannot load an artifact of kind ${state.kind}`);
+    const params = parseParams(state.params);
+    const r = stateSchema.safeParse(state.state);
+    if (!r.success) throw new Error(`${KIND}: invalid artifact state: ${z.prettifyError(r.error)}`);
+    const scaler = standardizerFromJSON(r.data.scaler, KIND);
+    const d = scaler.mean.length;
+    const H = params.hiddenUnits;
+    if (r.data.w1.length !== d * H || r.data.b1.length !== H || r.data.w2.length !== H) {
+      throw new Error(`${KIND}: artifact weights do not match ${d} features x ${H} hidden units`);
+    }
+    const net: Network = {
+      w1: Float64Array.from(r.data.w1), b1: Float64Array.from(r.data.b1), w2: Float64Array.from(r.data.w2), b2: Float64Array.of(r.data.b2),
+    };
+    return new MlpClassifier(params, { scaler, net, epochs: r.data.epochs, loss: r.data.loss });
+  },
+};

@@ -1,0 +1,225 @@
+/**
+ * NeuralNet: the seed's Keras network — Dense 64 (relu) → Dense 64 (relu) → Dense 1 (sigmoid), binary
+ * cross-entropy, Adam (lr 1e-3) — on standardized inputs with balanced class weights, trained with
+ * @tensorflow/tfjs on its WebAssembly backend (see tfjs-backend.ts for why not tfjs-node).
+ *
+ * Determinism: weights are initialised here from the seeded RNG (Keras's defaults: Glorot-uniform kernels, zero
+ * biases) and every epoch's shuffle comes from the same RNG, so tfjs's own Math.random-based shuffling and
+ * initialisers are never used. Training steps run in float32 on the wasm backend; on this machine the same seed
+ * gives bit-identical weights (tested), but another backend (cpu fallback) or CPU may differ in the last bits.
+ *
+ * Prediction does not use tfjs: the forward pass of a 64-64-1 network is a few thousand multiply-adds per row,
+ * done here in float64 from the stored float32 weights. That keeps predictProba synchronous and independent of
+ * which tfjs backend is up, and makes a model loaded from JSON reproduce its probabilities exactly.
+ *
+ * The loss is weighted per row (class weight × sample weight, rescaled to mean 1), as Keras's class_weight does.
+ */
+import { z } from 'zod';
+import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights, thresholdProba } from './classifier.ts';
+import type { Matrix } from './matrix.ts';
+import { createRng, shuffleInPlace, type Rng } from './rng.ts';
+import { type Standardizer, assertTrainingSet, fitStandardizer, standardize, standardizerFromJSON, standardizerToJSON } from './standardize.ts';
+import { type TfModule, initTfjs } from './tfjs-backend.ts';
+
+const KIND = 'NeuralNet' as const;
+
+const paramsSchema = z.object({
+  hidden1: z.number().int().positive(),
+  hidden2: z.number().int().positive(),
+  epochs: z.number().int().positive(),
+  batchSize: z.number().int().positive(),
+  learningRate: z.number().positive(),
+  /** Used when fit() gets no classWeight. */
+  classWeight: z.enum(['balanced', 'none']),
+}).strict();
+type NeuralNetParams = z.infer<typeof paramsSchema>;
+
+const DEFAULTS: NeuralNetParams = { hidden1: 64, hidden2: 64, epochs: 30, batchSize: 256, learningRate: 1e-3, classWeight: 'balanced' };
+
+/** One dense layer: `kernel` is nIn × nOut row-major (Keras's layout). */
+interface Dense {
+  kernel: Float64Array;
+  bias: Float64Array;
+  nIn: number;
+  nOut: number;
+}
+
+const denseSchema = z.object({ kernel: z.array(z.number()), bias: z.array(z.number()), nIn: z.number().int().positive(), nOut: z.number().int().positive() });
+const stateSchema = z.object({
+  scaler: z.object({ mean: z.array(z.number()), scale: z.array(z.number()) }),
+  layers: z.array(denseSchema).length(3),
+  /** Which tfjs backend trained the model ('wasm' or 'cpu'), for the run log. */
+  backend: z.string(),
+});
+
+interface Fitted {
+  scaler: Standardizer;
+  layers: Dense[];
+  backend: string;
+}
+
+class NeuralNetClassifier implements Classifier {
+  readonly kind = KIND;
+  private fitted: Fitted | undefined;
+
+  constructor(readonly params: Readonly<NeuralNetParams>, fitted?: Fitted) {
+    this.fitted = fitted;
+  }
+
+  async fit(X: Matrix, y: Uint8Array, options: FitOptions): Promise<void> {
+    assertTrainingSet(X, y, options, KIND);
+    const scaler = fitStandardizer(X, KIND);
+    const Z = standardize(scaler, X, KIND);
+    const w = meanOneWeights(rowWeights(y, options, this.params.classWeight === 'balanced'));
+    const { tf, backend } = await initTfjs();
+    const layers = trainNetwork(tf, Z, y, w, this.params, createRng(options.seed));
+    this.fitted = { scaler, layers, backend };
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    const f = this.requireFitted();
+    const Z = standardize(f.scaler, X, KIND);
+    const [l1, l2, l3] = f.layers as [Dense, Dense, Dense];
+    const h1 = new Float64Array(l1.nOut);
+    const h2 = new Float64Array(l2.nOut);
+    const out = new Float64Array(Z.nRows);
+    for (let i = 0; i < Z.nRows; i++) {
+      denseForward(l1, Z.data, i * Z.nCols, h1, true);
+      denseForward(l2, h1, 0, h2, true);
+      let logit = l3.bias[0]!;
+      for (let k = 0; k < l3.nIn; k++) logit += h2[k]! * l3.kernel[k]!;
+      out[i] = logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Uint8Array {
+    return thresholdProba(this.predictProba(X));
+  }
+
+  toJSON(): ClassifierState {
+    const f = this.requireFitted();
+    return {
+      kind: KIND,
+      params: { ...this.params },
+      state: {
+        scaler: standardizerToJSON(f.scaler),
+        layers: f.layers.map((l) => ({ kernel: Array.from(l.kernel), bias: Array.from(l.bias), nIn: l.nIn, nOut: l.nOut })),
+        backend: f.backend,
+      },
+    };
+  }
+
+  private requireFitted(): Fitted {
+    if (!this.fitted) throw new Error(`${KIND}: model is not fitted`);
+    return this.fitted;
+  }
+}
+
+/** out = act(x[offset..offset+nIn] · kernel + bias), act = ReLU when `relu`. */
+function denseForward(layer: Dense, x: Float64Array, offset: number, out: Float64Array, relu: boolean): void {
+  const { kernel, bias, nIn, nOut } = layer;
+  out.set(bias);
+  for (let k = 0; k < nIn; k++) {
+    const xk = x[offset + k]!;
+    if (xk === 0) continue;
+    const o = k * nOut;
+    for (let j = 0; j < nOut; j++) out[j] += xk * kernel[o + j]!;
+  }
+  if (relu) for (let j = 0; j < nOut; j++) if (out[j]! < 0) out[j] = 0;
+}
+
+function meanOneWeights(w: Float64Array): Float64Array {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += w[i]!;
+  if (!(s > 0)) throw new Error(`${KIND}: all row weights are zero`);
+  const f = w.length / s;
+  return w.map((v) => v * f);
+}
+
+/** Keras's Dense defaults: Glorot-uniform kernel (limit sqrt(6 / (fan_in + fan_out))), zero bias. */
+function glorotDense(nIn: number, nOut: number, rng: Rng): Dense {
+  const limit = Math.sqrt(6 / (nIn + nOut));
+  // Math.fround: the values become float32 tensors; storing them rounded keeps the record exact.
+  const kernel = Float64Array.from({ length: nIn * nOut }, () => Math.fround((rng() * 2 - 1) * limit));
+  return { kernel, bias: new Float64Array(nOut), nIn, nOut };
+}
+
+/** Minibatch Adam on the weighted binary cross-entropy; returns the trained layers. */
+function trainNetwork(tf: TfModule, Z: Matrix, y: Uint8Array, w: Float64Array, p: NeuralNetParams, rng: Rng): Dense[] {
+  const { nRows: n, nCols: d } = Z;
+  const init = [glorotDense(d, p.hidden1, rng), glorotDense(p.hidden1, p.hidden2, rng), glorotDense(p.hidden2, 1, rng)];
+  const vars = init.flatMap((l) => [
+    tf.variable(tf.tensor2d(Float32Array.from(l.kernel), [l.nIn, l.nOut])),
+    tf.variable(tf.tensor1d(Float32Array.from(l.bias))),
+  ]);
+  const [k1, b1, k2, b2, k3, b3] = vars as [typeof vars[0], typeof vars[0], typeof vars[0], typeof vars[0], typeof vars[0], typeof vars[0]];
+  const optimizer = tf.train.adam(p.learningRate);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const batchSize = Math.min(p.batchSize, n);
+  const xb = new Float32Array(batchSize * d);
+  const yb = new Float32Array(batchSize);
+  const wb = new Float32Array(batchSize);
+  try {
+    for (let epoch = 0; epoch < p.epochs; epoch++) {
+      shuffleInPlace(rng, order);
+      for (let start = 0; start < n; start += batchSize) {
+        const m = Math.min(n, start + batchSize) - start;
+        for (let b = 0; b < m; b++) {
+          const r = order[start + b]!;
+          xb.set(Z.data.subarray(r * d, (r + 1) * d), b * d);
+          yb[b] = y[r]!;
+          wb[b] = w[r]!;
+        }
+        tf.tidy(() => {
+          const xs = tf.tensor2d(xb.subarray(0, m * d), [m, d]);
+          const ys = tf.tensor2d(yb.subarray(0, m), [m, 1]);
+          const ws = tf.tensor2d(wb.subarray(0, m), [m, 1]);
+          optimizer.minimize(() => {
+            const h1 = tf.relu(tf.add(tf.matMul(xs, k1), b1));
+            const h2 = tf.relu(tf.add(tf.matMul(h1, k2), b2));
+            const logits = tf.add(tf.matMul(h2, k3), b3);
+            // Binary cross-entropy from logits, the stable form: max(z,0) − z·y + log(1 + e^−|z|).
+            const bce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, ys)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+            return tf.mean(tf.mul(bce, ws)) as ReturnType<typeof tf.scalar>;
+          }, false, vars);
+        });
+      }
+    }
+    return init.map((l, i) => ({
+      kernel: Float64Array.from(vars[2 * i]!.dataSync()),
+      bias: Float64Array.from(vars[2 * i + 1]!.dataSync()),
+      nIn: l.nIn,
+      nOut: l.nOut,
+    }));
+  } finally {
+    optimizer.dispose();
+    for (const v of vars) v.dispose();
+  }
+}
+
+function parseParams(params: Partial<Params> | undefined): NeuralNetParams {
+  const r = paramsSchema.safeParse({ ...DEFAULTS, ...params });
+  if (!r.success) throw new Error(`${KIND}: invalid params: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+export const neuralNetFactory: ClassifierFactory = {
+  kind: KIND,
+  defaultParams: DEFAULTS,
+  create: (params) => new NeuralNetClassifier(parseParams(params)),
+  fromJSON(state: ClassifierState): Classifier {
+    if (state.kind !== KIND) throw new Error(`${KIND}: cannot load an artifact of kind ${state.kind}`);
+    const params = parseParams(state.params);
+    const r = stateSchema.safeParse(state.state);
+    if (!r.success) throw new Error(`${KIND}: invalid artifact state: ${z.prettifyError(r.error)}`);
+    const scaler = standardizerFromJSON(r.data.scaler, KIND);
+    const layers = r.data.layers.map((l, i) => {
+      if (l.kernel.length !== l.nIn * l.nOut || l.bias.length !== l.nOut) throw new Error(`${KIND}: artifact layer ${i} has inconsistent shapes`);
+      return { kernel: Float64Array.from(l.kernel), bias: Float64Array.from(l.bias), nIn: l.nIn, nOut: l.nOut };
+    });
+    const shapesChain = layers[0]!.nIn === scaler.mean.length && layers[1]!.nIn === layers[0]!.nOut && layers[2]!.nIn === layers[1]!.nOut && layers[2]!.nOut === 1;
+    if (!shapesChain) throw new Error(`${KIND}: artifact layers do not chain ${scaler.mean.length} features → 1 output`);
+    return new NeuralNetClassifier(params, { scaler, layers, backend: r.data.backend });
+  },
+};

@@ -1,0 +1,407 @@
+/**
+ * SupportVectorMachine: scikit-learn's SVC(probability=True, class_weight='balanced') defaults — C-SVC, RBF
+ * kernel, C = 1, gamma 'scale' = 1 / (n_features · Var(X)), tol 1e-3, shrinking — on standardized inputs.
+ *
+ * libsvm-js (libsvm compiled to wasm) solves the dual problem; everything around the solver is done here:
+ * - The class weights are libsvm's per-class C multipliers (-w0/-w1), which is what scikit-learn passes too.
+ * - The fitted model is read back from libsvm's model text: the support vectors are taken from the training rows
+ *   by index (libsvm prints them with 8 digits), the dual coefficients are printed in full, gamma is ours.
+ *   Decision values and probabilities are then computed here, so predictions need no wasm at all, round-trip
+ *   exactly through JSON, and the wasm heap is freed right after training.
+ * - Probabilities use Platt scaling fitted exactly like libsvm's `-b 1` (5-fold cross-validated decision values,
+ *   then Lin, Lin & Weng's Newton method), but with the folds drawn from our seeded RNG: libsvm draws them with C
+ *   `rand()`, whose state carries over between fits in one process, so two identical fits gave different
+ *   probabilities. Orientation is fixed so that the decision value is positive for class 1, whatever order libsvm
+ *   stored the labels in.
+ *
+ * Per-row sample weights are not supported by libsvm (only per-class weights); fit() rejects them.
+ */
+import { z } from 'zod';
+import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, balancedClassWeight, thresholdProba } from './classifier.ts';
+import { type Matrix, rowOf } from './matrix.ts';
+import { createRng, shuffleInPlace } from './rng.ts';
+import { type Standardizer, assertTrainingSet, fitStandardizer, standardize, standardizerFromJSON, standardizerToJSON } from './standardize.ts';
+import { loadLibsvm } from './wasm-guard.ts';
+
+const KIND = 'SupportVectorMachine' as const;
+
+const paramsSchema = z.object({
+  C: z.number().positive(),
+  /** 'scale' = 1 / (n_features · Var(X)) as in scikit-learn; or a positive number. */
+  gamma: z.union([z.literal('scale'), z.number().positive()]),
+  tol: z.number().positive(),
+  /** Used when fit() gets no classWeight. */
+  classWeight: z.enum(['balanced', 'none']),
+  /** Folds for the Platt-scaling cross-validation (libsvm uses 5). */
+  plattFolds: z.number().int().min(2),
+}).strict();
+type SvmParams = z.infer<typeof paramsSchema>;
+
+const DEFAULTS: SvmParams = { C: 1, gamma: 'scale', tol: 1e-3, classWeight: 'balanced', plattFolds: 5 };
+
+/** libsvm clips pairwise probabilities to [1e-7, 1 - 1e-7]. */
+const MIN_PROB = 1e-7;
+
+const stateSchema = z.object({
+  scaler: z.object({ mean: z.array(z.number()), scale: z.array(z.number()) }),
+  gamma: z.number().positive(),
+  /** Support vectors (standardized), row-major. */
+  supportVectors: z.array(z.number()),
+  /** Dual coefficients y_i·alpha_i, oriented so that a positive decision value means class 1. */
+  coef: z.array(z.number()),
+  rho: z.number(),
+  plattA: z.number(),
+  plattB: z.number(),
+});
+
+/** The decision function f(x) = Σ coef_i · exp(-gamma·|x - sv_i|²) - rho, positive for class 1. */
+interface KernelExpansion {
+  gamma: number;
+  supportVectors: Matrix;
+  coef: Float64Array;
+  rho: number;
+}
+
+interface Fitted extends KernelExpansion {
+  scaler: Standardizer;
+  plattA: number;
+  plattB: number;
+}
+
+class SupportVectorMachine implements Classifier {
+  readonly kind = KIND;
+  private fitted: Fitted | undefined;
+
+  constructor(readonly params: Readonly<SvmParams>, fitted?: Fitted) {
+    this.fitted = fitted;
+  }
+
+  async fit(X: Matrix, y: Uint8Array, options: FitOptions): Promise<void> {
+    assertTrainingSet(X, y, options, KIND);
+    if (options.sampleWeight) throw new Error(`${KIND}: per-row sampleWeight is not supported (libsvm only has per-class weights)`);
+    const classes = new Set(y);
+    if (classes.size < 2) throw new Error(`${KIND}: the training labels contain only class ${[...classes][0]}`);
+    const libsvm = (await loadLibsvm()) as LibsvmClass;
+    const scaler = fitStandardizer(X, KIND);
+    const Z = standardize(scaler, X, KIND);
+    const gamma = this.params.gamma === 'scale' ? scaleGamma(Z) : this.params.gamma;
+    const cw = options.classWeight ?? (this.params.classWeight === 'balanced' ? balancedClassWeight(y) : { 0: 1, 1: 1 });
+    const solve = (rows: Int32Array) => trainExpansion(libsvm, Z, y, rows, { C: this.params.C, gamma, tol: this.params.tol, weight: cw });
+
+    const all = Int32Array.from({ length: y.length }, (_, i) => i);
+    const expansion = solve(all);
+    const dec = crossValidatedDecisions(Z, y, this.params.plattFolds, createRng(options.seed), solve);
+    const { A, B } = fitPlatt(dec, y);
+    this.fitted = { ...expansion, scaler, plattA: A, plattB: B };
+  }
+
+  /** Decision values f(x), positive for class 1. */
+  decisionFunction(X: Matrix): Float64Array {
+    const f = this.requireFitted();
+    return decisionValues(f, standardize(f.scaler, X, KIND));
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    const f = this.requireFitted();
+    const dec = this.decisionFunction(X);
+    const out = new Float64Array(dec.length);
+    for (let i = 0; i < dec.length; i++) {
+      const p = plattProbability(dec[i]!, f.plattA, f.plattB);
+      out[i] = Math.min(Math.max(p, MIN_PROB), 1 - MIN_PROB);
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Uint8Array {
+    return thresholdProba(this.predictProba(X));
+  }
+
+  toJSON(): ClassifierState {
+    const f = this.requireFitted();
+    return {
+      kind: KIND,
+      params: { ...this.params },
+      state: {
+        scaler: standardizerToJSON(f.scaler),
+        gamma: f.gamma,
+        supportVectors: Array.from(f.supportVectors.data),
+        coef: Array.from(f.coef),
+        rho: f.rho,
+        plattA: f.plattA,
+        plattB: f.plattB,
+      },
+    };
+  }
+
+  private requireFitted(): Fitted {
+    if (!this.fitted) throw new Error(`${KIND}: model is not fitted`);
+    return this.fitted;
+  }
+}
+
+/** scikit-learn's gamma='scale': 1 / (n_features · variance of all values of X), 1 when X is constant. */
+function scaleGamma(Z: Matrix): number {
+  const n = Z.data.length;
+  let mean = 0;
+  for (let k = 0; k < n; k++) mean += Z.data[k]!;
+  mean /= n;
+  let v = 0;
+  for (let k = 0; k < n; k++) v += (Z.data[k]! - mean) ** 2;
+  v /= n;
+  return v > 0 ? 1 / (Z.nCols * v) : 1;
+}
+
+function decisionValues(f: KernelExpansion, Z: Matrix): Float64Array {
+  const { supportVectors: S, coef, gamma, rho } = f;
+  const d = Z.nCols;
+  const out = new Float64Array(Z.nRows);
+  for (let i = 0; i < Z.nRows; i++) {
+    const zo = i * d;
+    let s = -rho;
+    for (let v = 0; v < S.nRows; v++) {
+      const so = v * d;
+      let dist = 0;
+      for (let j = 0; j < d; j++) {
+        const diff = Z.data[zo + j]! - S.data[so + j]!;
+        dist += diff * diff;
+      }
+      s += coef[v]! * Math.exp(-gamma * dist);
+    }
+    out[i] = s;
+  }
+  return out;
+}
+
+/** libsvm's sigmoid_predict: P(class 1) = 1 / (1 + exp(A·f + B)), written to avoid overflow. */
+function plattProbability(dec: number, A: number, B: number): number {
+  const fApB = dec * A + B;
+  return fApB >= 0 ? Math.exp(-fApB) / (1 + Math.exp(-fApB)) : 1 / (1 + Math.exp(fApB));
+}
+
+// ---- libsvm-js ------------------------------------------------------------------------------------------------
+
+/** The part of libsvm-js's SVM class used here. */
+interface LibsvmModel {
+  train(samples: number[][], labels: number[]): void;
+  serializeModel(): string;
+  getSVIndices(): number[];
+  free(): void;
+}
+interface LibsvmClass {
+  new (options: Record<string, unknown>): LibsvmModel;
+  SVM_TYPES: { C_SVC: string };
+  KERNEL_TYPES: { RBF: string };
+}
+
+interface SolverOptions {
+  C: number;
+  gamma: number;
+  tol: number;
+  weight: { 0: number; 1: number };
+}
+
+/**
+ * Trains libsvm on the given rows and returns the kernel expansion, oriented so that f > 0 means class 1.
+ * A single-class subset (possible in a cross-validation fold) gets the constant decision ±1, as libsvm does.
+ */
+function trainExpansion(libsvm: LibsvmClass, Z: Matrix, y: Uint8Array, rows: Int32Array, o: SolverOptions): KernelExpansion {
+  let positives = 0;
+  for (const r of rows) positives += y[r]!;
+  const d = Z.nCols;
+  if (positives === 0 || positives === rows.length) {
+    return { gamma: o.gamma, supportVectors: { nRows: 0, nCols: d, data: new Float64Array(0) }, coef: new Float64Array(0), rho: positives === 0 ? 1 : -1 };
+  }
+  const model = new libsvm({
+    type: libsvm.SVM_TYPES.C_SVC,
+    kernel: libsvm.KERNEL_TYPES.RBF,
+    gamma: o.gamma,
+    cost: o.C,
+    tolerance: o.tol,
+    shrinking: true,
+    probabilityEstimates: false,
+    weight: { 0: o.weight[0], 1: o.weight[1] },
+    quiet: true,
+  });
+  try {
+    const samples: number[][] = [];
+    const labels: number[] = [];
+    for (const r of rows) {
+      samples.push(Array.from(rowOf(Z, r)));
+      labels.push(y[r]!);
+    }
+    model.train(samples, labels);
+    const text = model.serializeModel();
+    const svIndices = model.getSVIndices();
+    const parsed = parseLibsvmModel(text);
+    if (parsed.coef.length !== svIndices.length) {
+      throw new Error(`${KIND}: libsvm reported ${svIndices.length} support vectors but its model text has ${parsed.coef.length}`);
+    }
+    // libsvm's decision value is positive for its first label; flip when that label is 0.
+    const sign = parsed.firstLabel === 1 ? 1 : -1;
+    const svRows = Int32Array.from(svIndices, (i) => rows[i]!);
+    const S = toSubMatrix(Z, svRows);
+    return { gamma: o.gamma, supportVectors: S, coef: parsed.coef.map((c) => c * sign), rho: parsed.rho * sign };
+  } finally {
+    model.free();
+  }
+}
+
+/** Reads what we need from libsvm's model text: the first label, rho and the dual coefficients (one per SV). */
+export function parseLibsvmModel(text: string): { firstLabel: number; rho: number; coef: Float64Array } {
+  const lines = text.split('\n');
+  const header = new Map<string, string>();
+  let i = 0;
+  for (; i < lines.length && lines[i]!.trim() !== 'SV'; i++) {
+    const line = lines[i]!.trim();
+    const space = line.indexOf(' ');
+    if (space > 0) header.set(line.slice(0, space), line.slice(space + 1));
+  }
+  const labels = header.get('label')?.split(/\s+/).map(Number);
+  const rho = Number(header.get('rho'));
+  if (header.get('nr_class') !== '2' || !labels || labels.length !== 2 || !Number.isFinite(rho) || i >= lines.length) {
+    throw new Error(`${KIND}: unexpected libsvm model text (header: ${[...header.keys()].join(', ')})`);
+  }
+  const coef: number[] = [];
+  for (i++; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    const c = Number(line.slice(0, line.indexOf(' ') > 0 ? line.indexOf(' ') : undefined));
+    if (!Number.isFinite(c)) throw new Error(`${KIND}: bad support-vector line in libsvm model text: "${line.slice(0, 40)}"`);
+    coef.push(c);
+  }
+  return { firstLabel: labels[0]!, rho, coef: Float64Array.from(coef) };
+}
+
+function toSubMatrix(Z: Matrix, rows: Int32Array): Matrix {
+  const d = Z.nCols;
+  const data = new Float64Array(rows.length * d);
+  for (let k = 0; k < rows.length; k++) data.set(rowOf(Z, rows[k]!), k * d);
+  return { nRows: rows.length, nCols: d, data };
+}
+
+// ---- Platt scaling ------------------------------------------------------------------------------------------
+
+/** libsvm's svm_binary_svc_probability: decision values of each row from a model that did not see it. */
+function crossValidatedDecisions(
+  Z: Matrix, y: Uint8Array, folds: number, rng: () => number, solve: (rows: Int32Array) => KernelExpansion,
+): Float64Array {
+  const n = y.length;
+  const perm = shuffleInPlace(rng, Int32Array.from({ length: n }, (_, i) => i));
+  const dec = new Float64Array(n);
+  for (let f = 0; f < folds; f++) {
+    const begin = Math.floor((f * n) / folds);
+    const end = Math.floor(((f + 1) * n) / folds);
+    const trainRows = Int32Array.from([...perm.subarray(0, begin), ...perm.subarray(end)]);
+    const heldOut = perm.subarray(begin, end);
+    if (heldOut.length === 0) continue;
+    const expansion = solve(trainRows);
+    const values = decisionValues(expansion, toSubMatrix(Z, heldOut));
+    for (let k = 0; k < heldOut.length; k++) dec[heldOut[k]!] = values[k]!;
+  }
+  return dec;
+}
+
+/**
+ * Fits P(1 | f) = 1 / (1 + exp(A·f + B)) by regularised maximum likelihood (Platt 1999, with the Newton method
+ * and target smoothing of Lin, Lin & Weng 2007), ported from libsvm's sigmoid_train.
+ */
+export function fitPlatt(dec: Float64Array, y: Uint8Array): { A: number; B: number } {
+  const n = dec.length;
+  let prior1 = 0;
+  for (let i = 0; i < n; i++) prior1 += y[i]!;
+  const prior0 = n - prior1;
+  const maxIter = 100;
+  const minStep = 1e-10;
+  const sigma = 1e-12;
+  const eps = 1e-5;
+  const hiTarget = (prior1 + 1) / (prior1 + 2);
+  const loTarget = 1 / (prior0 + 2);
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) t[i] = y[i] ? hiTarget : loTarget;
+  const objective = (A: number, B: number): number => {
+    let f = 0;
+    for (let i = 0; i < n; i++) {
+      const fApB = dec[i]! * A + B;
+      f += fApB >= 0 ? t[i]! * fApB + Math.log1p(Math.exp(-fApB)) : (t[i]! - 1) * fApB + Math.log1p(Math.exp(fApB));
+    }
+    return f;
+  };
+  let A = 0;
+  let B = Math.log((prior0 + 1) / (prior1 + 1));
+  let fval = objective(A, B);
+  for (let iter = 0; iter < maxIter; iter++) {
+    let h11 = sigma, h22 = sigma, h21 = 0, g1 = 0, g2 = 0;
+    for (let i = 0; i < n; i++) {
+      const fApB = dec[i]! * A + B;
+      let p: number, q: number;
+      if (fApB >= 0) {
+        p = Math.exp(-fApB) / (1 + Math.exp(-fApB));
+        q = 1 / (1 + Math.exp(-fApB));
+      } else {
+        p = 1 / (1 + Math.exp(fApB));
+        q = Math.exp(fApB) / (1 + Math.exp(fApB));
+      }
+      const d2 = p * q;
+      h11 += dec[i]! * dec[i]! * d2;
+      h22 += d2;
+      h21 += dec[i]! * d2;
+      const d1 = t[i]! - p;
+      g1 += dec[i]! * d1;
+      g2 += d1;
+    }
+    if (Math.abs(g1) < eps && Math.abs(g2) < eps) break;
+    const det = h11 * h22 - h21 * h21;
+    const dA = -(h22 * g1 - h21 * g2) / det;
+    const dB = -(-h21 * g1 + h11 * g2) / det;
+    const gd = g1 * dA + g2 * dB;
+    let step = 1;
+    while (step >= minStep) {
+      const newA = A + step * dA;
+      const newB = B + step * dB;
+      const newf = objective(newA, newB);
+      if (newf < fval + 0.0001 * step * gd) {
+        A = newA;
+        B = newB;
+        fval = newf;
+        break;
+      }
+      step /= 2;
+    }
+    if (step < minStep) break; // line search failed: keep the last good (A, B), as libsvm does
+  }
+  return { A, B };
+}
+
+function parseParams(params: Partial<Params> | undefined): SvmParams {
+  const r = paramsSchema.safeParse({ ...DEFAULTS, ...params });
+  if (!r.success) throw new Error(`${KIND}: invalid params: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+export const supportVectorMachineFactory: ClassifierFactory = {
+  kind: KIND,
+  defaultParams: DEFAULTS,
+  create: (params) => new SupportVectorMachine(parseParams(params)),
+  fromJSON(state: ClassifierState): Classifier {
+    if (state.kind !== KIND) throw new Error(`${KIND}: cannot load an artifact of kind ${state.kind}`);
+    const params = parseParams(state.params);
+    const r = stateSchema.safeParse(state.state);
+    if (!r.success) throw new Error(`${KIND}: invalid artifact state: ${z.prettifyError(r.error)}`);
+    const s = r.data;
+    const scaler = standardizerFromJSON(s.scaler, KIND);
+    const d = scaler.mean.length;
+    if (s.supportVectors.length !== s.coef.length * d) {
+      throw new Error(`${KIND}: artifact has ${s.supportVectors.length} support-vector values for ${s.coef.length} vectors x ${d} features`);
+    }
+    return new SupportVectorMachine(params, {
+      scaler,
+      gamma: s.gamma,
+      supportVectors: { nRows: s.coef.length, nCols: d, data: Float64Array.from(s.supportVectors) },
+      coef: Float64Array.from(s.coef),
+      rho: s.rho,
+      plattA: s.plattA,
+      plattB: s.plattB,
+    });
+  },
+};
+

@@ -1,0 +1,116 @@
+/**
+ * Password-free descriptions of a MongoDB connection string, for logs, error messages and `store.location`.
+ *
+ * Connection strings carry credentials (`mongodb+srv://user:PASSWORD@cluster0.example.net/...`) and sometimes
+ * secrets in options (`tlsCertificateKeyFilePassword=...`). Nothing that could be one of those may leave this module.
+ * The parsing is deliberately forgiving and errs towards hiding too much: a malformed URI (say, an unencoded '@' or
+ * '/' in the password) must not leak part of the password either.
+ */
+
+const SCHEME = /^(mongodb(?:\+srv)?):\/\//i;
+/** Option names whose values are secrets. */
+const SECRET_OPTION = /pass|secret|token|key|credential|authmechanismproperties/i;
+
+interface ParsedUri {
+  readonly scheme: string; // 'mongodb' | 'mongodb+srv' | '' when not a MongoDB URI
+  readonly username: string | null;
+  readonly hasCredentials: boolean;
+  readonly hosts: string[];
+  readonly path: string; // '/dbname' or ''
+  readonly query: string; // without '?', or ''
+}
+
+function parse(uri: string): ParsedUri {
+  const scheme = SCHEME.exec(uri);
+  if (!scheme) return { scheme: '', username: null, hasCredentials: uri.includes('@'), hosts: [], path: '', query: '' };
+  const rest = uri.slice(scheme[0].length);
+  // Credentials end at the LAST '@' before the path: hosts never contain '@', passwords sometimes do.
+  const firstSlashAfterHosts = (s: string) => {
+    const m = /[/?]/.exec(s);
+    return m ? m.index : s.length;
+  };
+  const at = rest.lastIndexOf('@', lastAtSearchLimit(rest));
+  const userinfo = at >= 0 ? rest.slice(0, at) : null;
+  const afterCreds = at >= 0 ? rest.slice(at + 1) : rest;
+  const hostEnd = firstSlashAfterHosts(afterCreds);
+  const hostPart = afterCreds.slice(0, hostEnd);
+  const tail = afterCreds.slice(hostEnd);
+  const q = tail.indexOf('?');
+  const path = q >= 0 ? tail.slice(0, q) : tail;
+  const query = q >= 0 ? tail.slice(q + 1) : '';
+  const username = userinfo === null ? null : safeDecode(userinfo.split(':')[0] ?? '');
+  return {
+    scheme: scheme[1]!.toLowerCase(),
+    username,
+    hasCredentials: userinfo !== null,
+    hosts: hostPart.split(',').filter((h) => h.length > 0),
+    path: path === '/' ? '' : path,
+    query,
+  };
+}
+
+/**
+ * Where the credentials section can end. An '@' inside the query string (e.g. appName=me@host) is not a credentials
+ * separator, but a password may itself contain an unencoded '?' or '/'. So: search the part before the first '?',
+ * unless there is no '@' there at all, in which case the whole string is searched (hiding too much, never too little).
+ */
+function lastAtSearchLimit(rest: string): number {
+  const q = rest.indexOf('?');
+  if (q < 0) return rest.length;
+  return rest.lastIndexOf('@', q) >= 0 ? q : rest.length;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The URI with the password replaced by `***` and secret option values hidden; safe to print. */
+export function redactMongoUri(uri: string): string {
+  const p = parse(uri);
+  if (p.scheme === '') return '<not a mongodb:// or mongodb+srv:// URI>';
+  const creds = p.hasCredentials ? `${encodeURIComponent(p.username ?? '')}:***@` : '';
+  const query = p.query
+    .split('&')
+    .filter((kv) => kv.length > 0)
+    .map((kv) => {
+      const eq = kv.indexOf('=');
+      const name = eq >= 0 ? kv.slice(0, eq) : kv;
+      return SECRET_OPTION.test(name) ? `${name}=***` : kv;
+    })
+    .join('&');
+  return `${p.scheme}://${creds}${p.hosts.join(',')}${p.path}${query ? `?${query}` : ''}`;
+}
+
+/** The host list ("host1:27017,host2:27017" or the SRV name), for messages such as "cannot reach ...". */
+export function mongoHostsOf(uri: string): string {
+  const p = parse(uri);
+  return p.hosts.length > 0 ? p.hosts.join(',') : '<unknown host>';
+}
+
+/**
+ * Removes anything password-like from a message that may quote the URI (driver errors sometimes do): the password
+ * itself (raw and URL-decoded) and any `scheme://user:pass@` prefix.
+ */
+export function scrubMongoSecrets(message: string, uri: string): string {
+  let out = message;
+  const secrets = new Set<string>();
+  const p = parse(uri);
+  if (p.scheme !== '' && p.hasCredentials) {
+    const rest = uri.replace(SCHEME, '');
+    const userinfo = rest.slice(0, rest.lastIndexOf('@', lastAtSearchLimit(rest)));
+    const colon = userinfo.indexOf(':');
+    if (colon >= 0) {
+      const raw = userinfo.slice(colon + 1);
+      secrets.add(raw);
+      secrets.add(safeDecode(raw));
+    }
+  }
+  for (const s of secrets) if (s.length > 0) out = out.split(s).join('***');
+  // Whole URIs quoted in the message: replace each with its redacted form.
+  out = out.replace(/mongodb(?:\+srv)?:\/\/[^\s"'<>]+/gi, (m) => redactMongoUri(m));
+  return out;
+}

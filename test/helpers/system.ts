@@ -1,0 +1,37 @@
+/**
+ * Builds real parts of the system for tests: a config (defaults + overrides), a temporary embedded store, the bundled
+ * CSV data, and synthetic candles with a learnable trend signal.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/load.ts';
+import type { AppConfig } from '../../config/schema.ts';
+import type { Candle } from '../../src/data/candle.ts';
+import { createProvider } from '../../src/data/providers/index.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import type { Store } from '../../src/store/ports.ts';
+
+export function testConfig(overrides: Record<string, unknown> = {}): AppConfig {
+  return loadConfig({ env: {}, dotenvDir: null, overrides });
+}
+
+export async function tempStore(): Promise<{ store: Store; dir: string; reopen(): Promise<Store>; cleanup(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sp-store-'));
+  const open = () => openStore({ dataDir: dir, mongoDb: 'test', connectTimeoutMs: 1000 });
+  let store = await open();
+  return {
+    get store() { return store; },
+    dir,
+    async reopen() { await store.close(); store = await open(); return store; },
+    async cleanup() { await store.close().catch(() => undefined); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+export function bundledCandles(config: AppConfig): (symbol: string) => Promise<Candle[]> {
+  const provider = createProvider({
+    kind: 'csv', dataDir: config.provider.dataDir, alphaVantageBaseUrl: config.provider.alphaVantageBaseUrl, binanceBaseUrl: config.provider.binanceBaseUrl,
+    binanceQuote: config.provider.binanceQuote, market: config.market, limits: config.rateLimits,
+  });
+  return (symbol) => provider.fetchDaily(symbol);
+}
