@@ -11,6 +11,7 @@
  * Targets (issue 5): >= 2000 req/s with p99 <= 20 ms, for each endpoint.
  */
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { buildApi } from '../src/api/server.ts';
 import { silentLogger } from '../src/app/logger.ts';
@@ -92,7 +93,11 @@ export default async function apiBench(): Promise<Record<string, unknown>> {
       results[`GET ${path}`] = summarise(await autocannon({ url: base + path, connections: CONNECTIONS, duration: DURATION_S, workers: 1 }));
     }
     return {
-      setup: { connections: CONNECTIONS, durationSeconds: DURATION_S, loadGenerator: 'autocannon in a worker thread', modelsListed: 40 },
+      setup: {
+        connections: CONNECTIONS, durationSeconds: DURATION_S, loadGenerator: 'autocannon in a worker thread', modelsListed: 40,
+        // Other processes competing for the 2 cores change these figures a lot; this says how busy the machine was.
+        loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
+      },
       ...results,
       allTargetsMet: Object.values(results).every((r) => (r as { met: boolean }).met),
     };

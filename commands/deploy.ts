@@ -90,7 +90,7 @@ async function run(args: string[], ctx: CommandContext): Promise<Reply> {
 
 export const deployCommand: CommandSpec = {
   name: 'deploy',
-  summary: 'Train and register new models for a trend (admins)',
+  summary: 'Train and register new models for a trend',
   params: [
     { name: 'trend', kind: 'trend', required: true, description: 'uptrend or downtrend' },
     { name: 'symbols', kind: 'symbol', required: false, variadic: true, description: 'Coins to deploy (default: all)' },

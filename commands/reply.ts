@@ -56,7 +56,6 @@ export function formatDay(date: Date): string {
  * hostile argument cannot blow up a reply.
  */
 export function quoteInput(raw: string, max = 24): string {
-  // eslint-disable-next-line no-control-regex
   const clean = raw.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

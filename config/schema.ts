@@ -4,6 +4,7 @@
  * invalid configuration fails with one message listing every bad key.
  */
 import { z } from 'zod';
+import { mongoPasswordsOf } from '../src/store/redact-uri.ts';
 
 const symbol = z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be an upper-case ticker like BTC');
 const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
@@ -92,10 +93,7 @@ export function secretsOf(config: AppConfig): string[] {
   add(config.chat.discordToken);
   add(config.chat.telegramToken);
   if (config.store.mongoUri) {
-    try {
-      const u = new URL(config.store.mongoUri);
-      if (u.password) { add(decodeURIComponent(u.password)); add(u.password); }
-    } catch { /* validated elsewhere */ }
+    for (const p of mongoPasswordsOf(config.store.mongoUri)) add(p);
     add(config.store.mongoUri);
   }
   return out;

@@ -1,7 +1,8 @@
 /**
- * SIGTERM / SIGINT handling with a bounded exit time. On the first signal every stop function runs (in parallel:
- * scheduler, HTTP server, chat bots, store...); the process exits 0 when all of them resolved within timeoutMs, and 1
- * when one failed or the deadline passed. A second signal exits 1 at once (an impatient Ctrl-C twice).
+ * SIGTERM / SIGINT handling with a bounded exit time. On the first signal the stop functions run one after the other,
+ * in the order given (scheduler, HTTP server, chat bots, then the store they all write to); a failing step is logged
+ * and the next still runs. The process exits 0 when every step succeeded within timeoutMs, and 1 when one failed or
+ * the deadline passed. A second signal exits 1 at once (an impatient Ctrl-C twice).
  *
  * The stop functions should have their own, shorter timeouts (e.g. scheduler.stop({ timeoutMs: 0.7 * timeoutMs }))
  * so they can record abandoned work before this deadline cuts everything off.
@@ -48,12 +49,19 @@ export function installSignalHandlers(stopFns: readonly StopFn[], opts: SignalHa
       opts.logger?.error(`shutdown did not finish within ${opts.timeoutMs} ms: exiting anyway`);
       exitOnce(1);
     }, opts.timeoutMs);
-    void Promise.allSettled(stopFns.map((stop) => Promise.resolve().then(stop))).then((results) => {
-      const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      for (const f of failures) opts.logger?.error('a stop step failed', { err: f.reason instanceof Error ? f.reason.message : String(f.reason) });
-      if (failures.length === 0) opts.logger?.info('stopped cleanly');
-      exitOnce(failures.length === 0 ? 0 : 1);
-    });
+    void (async () => {
+      let failures = 0;
+      for (const stop of stopFns) {
+        try {
+          await stop();
+        } catch (err) {
+          failures += 1;
+          opts.logger?.error('a stop step failed', { err: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      if (failures === 0) opts.logger?.info('stopped cleanly');
+      exitOnce(failures === 0 ? 0 : 1);
+    })();
   };
 
   for (const s of signals) target.on(s, onSignal);

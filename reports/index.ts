@@ -5,7 +5,7 @@
 import type { ModelVersion } from '../src/store/ports.ts';
 import { dailySignalsSpec, type DailySignalRow } from './charts/daily-signals.ts';
 import { poolMetricsSpec } from './charts/pool-metrics.ts';
-import { shapImportanceSpec } from './charts/shap-importance.ts';
+import { shapImportanceSpec, shapOutputSpaceOf } from './charts/shap-importance.ts';
 import type { ChartContext } from './charts/theme.ts';
 import { renderPng, type RenderOptions } from './render.ts';
 import { DEFAULT_GATE, poolTagSchema, readTag, gateTagSchema, type GateThresholds, type PoolEntry } from './tags.ts';
@@ -37,7 +37,12 @@ export function chartContextOf(version: ModelVersion): ChartContext {
 
 /** Mean-SHAP bars of a model version (chat: /shap). */
 export async function shapChartPng(version: ModelVersion, render?: RenderOptions): Promise<Uint8Array> {
-  return renderPng(shapImportanceSpec({ context: chartContextOf(version), shapImportance: version.tags.shapImportance }), render);
+  const spec = shapImportanceSpec({
+    context: chartContextOf(version),
+    shapImportance: version.tags.shapImportance,
+    outputSpace: shapOutputSpaceOf(version.tags.shapOutputSpace),
+  });
+  return renderPng(spec, render);
 }
 
 /**

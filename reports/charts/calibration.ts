@@ -77,8 +77,8 @@ export function calibrationSpec(input: CalibrationInput): TopLevelSpec {
         data: { values: [{ p: 0, q: 0 }, { p: 1, q: 1 }] },
         mark: { type: 'line', strokeDash: [6, 4], color: COLORS.muted },
         encoding: {
-          x: { field: 'p', type: 'quantitative', scale: { domain: [0, 1] }, title: 'mean predicted probability' },
-          y: { field: 'q', type: 'quantitative', scale: { domain: [0, 1] }, title: 'observed frequency of the trend' },
+          x: { field: 'p', type: 'quantitative', scale: { domain: [0, 1] }, title: 'mean predicted probability', axis: { format: '.1f' } },
+          y: { field: 'q', type: 'quantitative', scale: { domain: [0, 1] }, title: 'observed frequency of the trend', axis: { format: '.1f' } },
         },
       },
       {
@@ -95,7 +95,7 @@ export function calibrationSpec(input: CalibrationInput): TopLevelSpec {
         encoding: {
           x: { field: 'meanPredicted', type: 'quantitative' },
           y: { field: 'fractionPositive', type: 'quantitative' },
-          size: { field: 'count', type: 'quantitative', scale: { range: [40, 600] }, legend: { title: 'rows' } },
+          size: { field: 'count', type: 'quantitative', scale: { range: [40, 600], zero: false }, legend: { title: 'rows per bin' } },
         },
       },
     ],

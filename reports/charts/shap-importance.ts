@@ -11,6 +11,16 @@ export interface ShapImportanceInput {
   readonly shapImportance: Readonly<Record<string, number>>;
   /** Show only the strongest N features (default: all; the pool has 19). */
   readonly top?: number;
+  /**
+   * Units of the SHAP values (the version's `shapOutputSpace` tag): TreeSHAP explains tree models in raw margin
+   * (log-odds) units, KernelSHAP the other kinds in probability units.
+   */
+  readonly outputSpace?: 'raw' | 'probability';
+}
+
+/** Reads a version's `shapOutputSpace` tag (any other value means unknown units). */
+export function shapOutputSpaceOf(tag: unknown): 'raw' | 'probability' | undefined {
+  return tag === 'raw' || tag === 'probability' ? tag : undefined;
 }
 
 export const RAISES = 'raises P(trend)';
@@ -38,7 +48,7 @@ export function shapImportanceSpec(input: ShapImportanceInput): TopLevelSpec {
         mark: { type: 'bar', tooltip: true, cornerRadiusEnd: 2 },
         encoding: {
           y: { field: 'feature', type: 'nominal', sort: rows.map((r) => r.feature), title: null, axis: { labelLimit: 260 } },
-          x: { field: 'value', type: 'quantitative', title: 'mean SHAP value (probability units)', axis: { format: '.3f' } },
+          x: { field: 'value', type: 'quantitative', title: axisTitle(input.outputSpace), axis: { format: '.3f' } },
           color: {
             field: 'effect',
             type: 'nominal',
@@ -50,4 +60,10 @@ export function shapImportanceSpec(input: ShapImportanceInput): TopLevelSpec {
       { mark: { type: 'rule', color: '#333333' }, encoding: { x: { datum: 0 } } },
     ],
   };
+}
+
+function axisTitle(space: ShapImportanceInput['outputSpace']): string {
+  if (space === 'raw') return 'mean SHAP value (log-odds units)';
+  if (space === 'probability') return 'mean SHAP value (probability units)';
+  return 'mean SHAP value';
 }

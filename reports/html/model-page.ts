@@ -9,7 +9,7 @@ import { brierScore, calibrationSpec } from '../charts/calibration.ts';
 import { confusionMatrixSpec } from '../charts/confusion-matrix.ts';
 import { POOL_METRICS, poolMetricsSpec } from '../charts/pool-metrics.ts';
 import { priceSignalsSpec, signalOutcome } from '../charts/price-signals.ts';
-import { shapImportanceSpec, sortedShap } from '../charts/shap-importance.ts';
+import { shapImportanceSpec, shapOutputSpaceOf, sortedShap } from '../charts/shap-importance.ts';
 import type { ChartContext } from '../charts/theme.ts';
 import { selectionScore, type GateThresholds, type PoolEntry } from '../tags.ts';
 import { inlineChart } from './inline-chart.ts';
@@ -58,6 +58,8 @@ export async function modelPageBody(data: ModelPageData, ctx: PageContext): Prom
       ['', ''],
       [
         ['training/test data', `${v.tags.dataRange.from} → ${v.tags.dataRange.to}`],
+        ['trained through', stringTag(v, 'trainedThrough')],
+        ['test window', stringTag(v, 'testWindow')?.replace('..', ' → ') ?? null],
         ['protocol', v.tags.protocol],
         ['target', `SMA10 ${data.trend === 'uptrend' ? '+' : ''}${fmtPct(v.tags.targetPct)} within ${v.tags.window} days`],
         ['registered', v.createdAt.toISOString().slice(0, 10)],
@@ -121,7 +123,8 @@ export async function modelPageBody(data: ModelPageData, ctx: PageContext): Prom
       '4. Chosen model and its gate',
       `<b>${esc(v.tags.classifier)}</b> was selected and registered as version ${v.version}. Before registration a model must reach ` +
         `positive accuracy ≥ ${fmt(thresholds.positiveAccuracy, 2)}, negative accuracy ≥ ${fmt(thresholds.negativeAccuracy, 2)} and overall ≥ ${fmt(thresholds.overall, 2)} ` +
-        `on the test window. Gate: ${gateText}.`,
+        `on the test window. Gate: ${gateText}.` +
+        (stringTag(v, 'championDecision') ? ` Champion decision: ${esc(stringTag(v, 'championDecision')!)}.` : ''),
     ),
   );
   emit(metricsTable(v));
@@ -142,7 +145,10 @@ export async function modelPageBody(data: ModelPageData, ctx: PageContext): Prom
   );
   emit(
     Object.keys(v.tags.shapImportance).length > 0
-      ? await inlineChart(shapImportanceSpec({ context: chart, shapImportance: v.tags.shapImportance }), `${idPrefix}-shap`)
+      ? await inlineChart(
+          shapImportanceSpec({ context: chart, shapImportance: v.tags.shapImportance, outputSpace: shapOutputSpaceOf(v.tags.shapOutputSpace) }),
+          `${idPrefix}-shap`,
+        )
       : notice('No SHAP importance recorded for this version.', 'warn'),
   );
 
@@ -250,6 +256,12 @@ function leaderboardTable(pool: readonly PoolEntry[], chosen: string): string {
       caption: 'Test-window metrics; val. overall = mean over the walk-forward validation folds',
     },
   ) + failureNote;
+}
+
+/** An optional string tag written by the pipeline (trainedThrough, testWindow, championDecision), or null. */
+function stringTag(v: ModelVersion, key: string): string | null {
+  const t = v.tags[key];
+  return typeof t === 'string' && t !== '' ? t : null;
 }
 
 function metricsTable(v: ModelVersion): string {

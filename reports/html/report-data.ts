@@ -171,12 +171,17 @@ function backtestSection(
 ): BacktestSection {
   const stored = readTag(version.tags, 'backtest', backtestTagSchema);
   if (stored.ok) return { ok: true, source: 'stored', value: stored.value };
-  if (!stored.missing) return { ok: false, error: stored.error };
-  if (!evaluation.ok) return { ok: false, error: 'no backtest recorded and no evaluation rows to compute one from' };
-  if (!candles) return { ok: false, error: 'no backtest recorded and no candles to compute one from' };
+  // The pipeline records { error } when its backtest failed; recomputing may still work (e.g. candles now complete).
+  const raw = version.tags.backtest;
+  const recordedError =
+    raw !== null && typeof raw === 'object' && !Array.isArray(raw) && typeof raw.error === 'string' ? `the backtest failed at registration: ${raw.error}` : null;
+  if (!stored.missing && recordedError === null) return { ok: false, error: stored.error };
+  const why = recordedError ?? 'no backtest recorded';
+  if (!evaluation.ok) return { ok: false, error: `${why}, and no evaluation rows to compute one from` };
+  if (!candles) return { ok: false, error: `${why}, and no candles to compute one from` };
   const closeByDate = new Map(candles.map((c) => [c.date, c.close]));
   const missing = evaluation.value.dates.filter((d) => !closeByDate.has(d));
-  if (missing.length > 0) return { ok: false, error: `no backtest recorded, and ${missing.length} evaluation dates have no candle (first ${missing[0]})` };
+  if (missing.length > 0) return { ok: false, error: `${why}, and ${missing.length} evaluation dates have no candle (first ${missing[0]})` };
   try {
     const result = backtestSignals({
       dates: evaluation.value.dates,
@@ -190,7 +195,7 @@ function backtestSection(
     });
     return { ok: true, source: 'computed', value: result };
   } catch (err) {
-    return { ok: false, error: `backtest failed: ${message(err)}` };
+    return { ok: false, error: `${why}, and recomputing it failed: ${message(err)}` };
   }
 }
 

@@ -98,6 +98,8 @@ export interface SymbolDeploySummary {
   becameChampion: boolean;
   gateReason?: string;
   championReason?: string;
+  /** Wall time of the stages, for benchmarks and logs. */
+  timings?: { dataSeconds: number; poolSeconds: number; shapSeconds: number; registerSeconds: number };
 }
 
 export interface DeploySummary {

@@ -15,6 +15,12 @@ import { listModelsCommand } from './models.ts';
 import { reportCommand } from './report.ts';
 import { chatCommand } from './chat.ts';
 
+// `signal-pool features ... | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const out = (line: string): void => { process.stdout.write(`${line}\n`); };
 
 async function withContext(opts: { dataDir?: string }, fn: (ctx: CliContext) => Promise<number | void>): Promise<void> {

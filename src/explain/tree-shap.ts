@@ -66,6 +66,10 @@ class TreePathExplainer {
   private readonly zero: Float64Array;
   private readonly one: Float64Array;
   private readonly weight: Float64Array;
+  /** fraction[k] = cover[k] / cover[parent of k]: the share of the parent's training rows that reach node k. */
+  private readonly fraction: Float64Array;
+  /** inv[k] = 1/k: the inner loops divide by small integers, and a multiply is cheaper than a divide. */
+  private readonly inv: Float64Array;
   private x: ArrayLike<number> = [];
   private phi: Float64Array = new Float64Array(0);
   private scale = 1;
@@ -77,6 +81,14 @@ class TreePathExplainer {
     this.zero = new Float64Array(size);
     this.one = new Float64Array(size);
     this.weight = new Float64Array(size);
+    this.fraction = new Float64Array(tree.left.length);
+    this.fraction[0] = 1;
+    for (let k = 0; k < tree.left.length; k++) {
+      if (tree.left[k] === -1) continue;
+      this.fraction[tree.left[k]!] = tree.cover[tree.left[k]!]! / tree.cover[k]!;
+      this.fraction[tree.right[k]!] = tree.cover[tree.right[k]!]! / tree.cover[k]!;
+    }
+    this.inv = Float64Array.from({ length: depth + 2 }, (_, k) => (k === 0 ? Infinity : 1 / k));
   }
 
   /** Adds scale * phi(x) of this tree into `phi`. */
@@ -109,11 +121,7 @@ class TreePathExplainer {
 
     const left = tree.left[node]!;
     if (left === -1) {
-      const v = tree.value[node]! * this.scale;
-      for (let k = 1; k <= depth; k++) {
-        const w = this.unwoundSum(start, depth, k);
-        this.phi[F[start + k]!] += w * (O[start + k]! - Z[start + k]!) * v;
-      }
+      this.leaf(start, depth, tree.value[node]! * this.scale);
       return;
     }
 
@@ -123,9 +131,8 @@ class TreePathExplainer {
     const goLeft = Number.isNaN(xv) ? tree.missingLeft[node] === 1 : xv <= tree.threshold[node]!;
     const hot = goLeft ? left : right;
     const cold = goLeft ? right : left;
-    const c = tree.cover[node]!;
-    const hotZero = tree.cover[hot]! / c;
-    const coldZero = tree.cover[cold]! / c;
+    const hotZero = this.fraction[hot]!;
+    const coldZero = this.fraction[cold]!;
 
     // A feature already on the path: undo its earlier split and redo it here with the combined fractions.
     let incomingZero = 1;
@@ -139,8 +146,48 @@ class TreePathExplainer {
       this.unwind(start, d, k);
       d -= 1;
     }
-    this.recurse(hot, d + 1, start, hotZero * incomingZero, incomingOne, split);
-    this.recurse(cold, d + 1, start, coldZero * incomingZero, 0, split);
+    // A subtree that neither x nor any training row reaches (zero fraction and zero one-fraction) has zero weight
+    // in every coalition: skipping it is exact and avoids the 0/0 that unwinding such an element would produce.
+    const hz = hotZero * incomingZero;
+    if (hz > 0 || incomingOne > 0) this.recurse(hot, d + 1, start, hz, incomingOne, split);
+    const cz = coldZero * incomingZero;
+    if (cz > 0) this.recurse(cold, d + 1, start, cz, 0, split);
+  }
+
+  /**
+   * Adds each path feature's contribution at a leaf: w_k * (o_k - z_k) * v, where w_k is the path's total
+   * permutation weight with element k unwound (shap's unwound_path_sum).
+   *
+   * One fractions are 0 or 1 in path-dependent TreeSHAP. For o_k = 0 the unwound sum is
+   * (depth+1)/z_k * sum_i W_i/(depth-i), so the contribution -z_k * that * v does not depend on k: it is computed
+   * once per leaf, which makes the leaf cost O(depth) plus O(depth) per feature x actually follows, instead of
+   * O(depth^2) for every feature.
+   */
+  private leaf(start: number, depth: number, v: number): void {
+    const { feature: F, zero: Z, one: O, weight: W, phi, inv } = this;
+    let offPathContribution = NaN; // computed on first use
+    for (let k = 1; k <= depth; k++) {
+      const o = O[start + k]!;
+      const z = Z[start + k]!;
+      if (o === 0) {
+        if (Number.isNaN(offPathContribution)) {
+          let s = 0;
+          for (let i = depth - 1; i >= 0; i--) s += W[start + i]! * inv[depth - i]!;
+          offPathContribution = -s * (depth + 1) * v;
+        }
+        phi[F[start + k]!] += offPathContribution;
+      } else {
+        // o = 1: shap's unwound_path_sum recursion (with one_fraction = 1).
+        let next = W[start + depth]!;
+        let total = 0;
+        for (let i = depth - 1; i >= 0; i--) {
+          const tmp = next * inv[i + 1]!;
+          total += tmp;
+          next = W[start + i]! - tmp * z * (depth - i);
+        }
+        phi[F[start + k]!] += total * (depth + 1) * (1 - z) * v;
+      }
+    }
   }
 
   /** EXTEND: appends (pi, pz, po) at index `depth` and updates the permutation weights. */
@@ -150,9 +197,11 @@ class TreePathExplainer {
     Z[start + depth] = pz;
     O[start + depth] = po;
     W[start + depth] = depth === 0 ? 1 : 0;
+    const inv = this.inv[depth + 1]!;
     for (let i = depth - 1; i >= 0; i--) {
-      W[start + i + 1] += (po * W[start + i]! * (i + 1)) / (depth + 1);
-      W[start + i] = (pz * W[start + i]! * (depth - i)) / (depth + 1);
+      const wi = W[start + i]!;
+      W[start + i + 1] += po * wi * (i + 1) * inv;
+      W[start + i] = pz * wi * (depth - i) * inv;
     }
   }
 
@@ -177,26 +226,8 @@ class TreePathExplainer {
       O[start + i] = O[start + i + 1]!;
     }
   }
-
-  /** The total permutation weight the path would have with element `index` unwound (without modifying it). */
-  private unwoundSum(start: number, depth: number, index: number): number {
-    const { zero: Z, one: O, weight: W } = this;
-    const po = O[start + index]!;
-    const pz = Z[start + index]!;
-    let next = W[start + depth]!;
-    let total = 0;
-    if (po !== 0) {
-      for (let i = depth - 1; i >= 0; i--) {
-        const tmp = next / ((i + 1) * po);
-        total += tmp;
-        next = W[start + i]! - tmp * pz * (depth - i);
-      }
-    } else {
-      for (let i = depth - 1; i >= 0; i--) total += W[start + i]! / (pz * (depth - i));
-    }
-    return total * (depth + 1);
-  }
 }
+
 
 function maxDepth(tree: Tree): number {
   let best = 0;

@@ -93,10 +93,21 @@ class MlpClassifier implements Classifier {
   predictProba(X: Matrix): Float64Array {
     const f = this.requireFitted();
     const Z = standardize(f.scaler, X, KIND);
+    const { nRows: n, nCols: d } = Z;
     const H = this.params.hiddenUnits;
-    const hidden = new Float64Array(H);
-    const out = new Float64Array(Z.nRows);
-    for (let i = 0; i < Z.nRows; i++) out[i] = sigmoid(forwardInto(f.net, Z.data, i * Z.nCols, Z.nCols, H, hidden, 0));
+    const hidden = new Float64Array(4 * H);
+    const tail = new Float64Array(4 * d); // the last 1-3 rows, zero-padded to a block of four
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i += 4) {
+      const rows = Math.min(4, n - i);
+      if (rows === 4) {
+        hiddenLayer4(f.net, Z.data, i * d, d, H, hidden, 0);
+      } else {
+        tail.fill(0).set(Z.data.subarray(i * d, n * d));
+        hiddenLayer4(f.net, tail, 0, d, H, hidden, 0);
+      }
+      for (let r = 0; r < rows; r++) out[i + r] = sigmoid(outputOf(f.net, hidden, r * H, H));
+    }
     return out;
   }
 
@@ -124,38 +135,35 @@ class MlpClassifier implements Classifier {
 }
 
 /**
- * Output pre-activation for the row at z[offset..]; writes the hidden ReLU activations to hidden[hOffset..].
+ * ReLU activations of the hidden layer for the four consecutive rows z[zo .. zo + 4d), written to
+ * h[ho .. ho + 4H). Four rows at a time because each weight is then loaded once for four rows: V8 does not
+ * vectorise, and this blocking is what makes plain JS fast here (measured ~1.6x over one row at a time).
  */
-function forwardInto(net: Network, z: Float64Array, offset: number, d: number, H: number, hidden: Float64Array, hOffset: number): number {
-  const { w1, b1, w2 } = net;
-  let out = net.b2[0]!;
+function hiddenLayer4(net: Network, z: Float64Array, zo: number, d: number, H: number, h: Float64Array, ho: number): void {
+  const { w1, b1 } = net;
+  const z0 = zo, z1 = z0 + d, z2 = z1 + d, z3 = z2 + d;
   for (let j = 0; j < H; j++) {
-    const h = b1[j]! + dot(w1, j * d, z, offset, d);
-    if (h > 0) {
-      hidden[hOffset + j] = h;
-      out += h * w2[j]!;
-    } else {
-      hidden[hOffset + j] = 0;
+    const wo = j * d;
+    let s0 = b1[j]!, s1 = s0, s2 = s0, s3 = s0;
+    for (let k = 0; k < d; k++) {
+      const wk = w1[wo + k]!;
+      s0 += wk * z[z0 + k]!;
+      s1 += wk * z[z1 + k]!;
+      s2 += wk * z[z2 + k]!;
+      s3 += wk * z[z3 + k]!;
     }
+    h[ho + j] = s0 > 0 ? s0 : 0;
+    h[ho + H + j] = s1 > 0 ? s1 : 0;
+    h[ho + 2 * H + j] = s2 > 0 ? s2 : 0;
+    h[ho + 3 * H + j] = s3 > 0 ? s3 : 0;
   }
-  return out;
 }
 
-/**
- * Σ a[ao+k]·b[bo+k] for k < len. Four accumulators: V8 does not vectorise, and independent sums let the CPU
- * overlap the multiply-adds (measured ~1.4x on the hidden layer).
- */
-function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let k = 0;
-  for (; k + 3 < len; k += 4) {
-    s0 += a[ao + k]! * b[bo + k]!;
-    s1 += a[ao + k + 1]! * b[bo + k + 1]!;
-    s2 += a[ao + k + 2]! * b[bo + k + 2]!;
-    s3 += a[ao + k + 3]! * b[bo + k + 3]!;
-  }
-  for (; k < len; k++) s0 += a[ao + k]! * b[bo + k]!;
-  return s0 + s1 + s2 + s3;
+/** Output pre-activation from one row's hidden activations h[ho .. ho + H). */
+function outputOf(net: Network, h: Float64Array, ho: number, H: number): number {
+  let out = net.b2[0]!;
+  for (let j = 0; j < H; j++) out += h[ho + j]! * net.w2[j]!;
+  return out;
 }
 
 function sigmoid(x: number): number {
@@ -216,9 +224,12 @@ function train(Z: Matrix, y: Uint8Array, w: Float64Array, p: MlpParams, rng: Rng
   const blocks = (['w1', 'b1', 'w2', 'b2'] as const).map((k) => new AdamBlock(net[k], g[k]));
   const batchSize = Math.min(p.batchSize, n);
   const order = new Int32Array(n).map((_, i) => i);
-  // Per-batch buffers: the ReLU activations and the output delta of every row of the batch.
-  const hiddenBatch = new Float64Array(batchSize * H);
-  const outDelta = new Float64Array(batchSize);
+  // Rows are processed four at a time (see hiddenLayer4). A batch is gathered into zb and padded with zero rows
+  // whose output delta is 0, so the padding contributes nothing.
+  const padded = Math.ceil(batchSize / 4) * 4;
+  const zb = new Float64Array(padded * d);
+  const hb = new Float64Array(padded * H); // ReLU activations of the batch
+  const outDelta = new Float64Array(padded); // d(batch loss)/d(output) per row
   let t = 0;
   let bestLoss = Infinity;
   let noImprovement = 0;
@@ -231,42 +242,47 @@ function train(Z: Matrix, y: Uint8Array, w: Float64Array, p: MlpParams, rng: Rng
     let accumulated = 0;
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(n, start + batchSize) - start;
+      const mp = Math.ceil(m / 4) * 4;
+      for (let b = 0; b < m; b++) zb.set(data.subarray(order[start + b]! * d, (order[start + b]! + 1) * d), b * d);
+      zb.fill(0, m * d, mp * d);
 
-      // Forward pass; output deltas d(loss)/d(output) = w (p - y) / m.
+      // Forward pass: hidden layer four rows at a time, then the output and its delta w (p - y) / m.
+      for (let b = 0; b < mp; b += 4) hiddenLayer4(net, zb, b * d, d, H, hb, b * H);
       let dataLoss = 0;
       for (let b = 0; b < m; b++) {
         const r = order[start + b]!;
-        const prob = sigmoid(forwardInto(net, data, r * d, d, H, hiddenBatch, b * H));
+        const prob = sigmoid(outputOf(net, hb, b * H, H));
         const pc = Math.min(Math.max(prob, LOSS_CLIP), 1 - LOSS_CLIP);
         dataLoss -= w[r]! * (y[r] ? Math.log(pc) : Math.log(1 - pc));
         outDelta[b] = (w[r]! * (prob - y[r]!)) / m;
       }
+      outDelta.fill(0, m, mp);
       let sq = 0;
       for (let i = 0; i < w1.length; i++) sq += w1[i]! * w1[i]!;
       for (let j = 0; j < H; j++) sq += w2[j]! * w2[j]!;
       accumulated += dataLoss + 0.5 * p.alpha * sq; // = (batch mean loss + L2 / m) * m
 
-      // Backward pass: gradients of the batch loss, including the L2 term alpha * W / m.
+      // Backward pass, four rows at a time: gradients of the batch loss including the L2 term alpha * W / m.
       const l2 = p.alpha / m;
       for (let i = 0; i < w1.length; i++) gw1[i] = l2 * w1[i]!;
       for (let j = 0; j < H; j++) gw2[j] = l2 * w2[j]!;
       gb1.fill(0);
       let gb2 = 0;
-      for (let b = 0; b < m; b++) {
-        const od = outDelta[b]!;
-        if (od === 0) continue;
-        const ho = b * H;
-        gb2 += od;
-        const zo = order[start + b]! * d;
+      for (let b = 0; b < mp; b += 4) {
+        const od0 = outDelta[b]!, od1 = outDelta[b + 1]!, od2 = outDelta[b + 2]!, od3 = outDelta[b + 3]!;
+        gb2 += od0 + od1 + od2 + od3;
+        const z0 = b * d, z1 = z0 + d, z2 = z1 + d, z3 = z2 + d;
+        const h0 = b * H;
         for (let j = 0; j < H; j++) {
-          const h = hiddenBatch[ho + j]!;
-          // An inactive ReLU unit passes no gradient back.
-          if (h <= 0) continue;
-          gw2[j] += od * h;
-          const dh = od * w2[j]!;
-          gb1[j] += dh;
+          const a0 = hb[h0 + j]!, a1 = hb[h0 + H + j]!, a2 = hb[h0 + 2 * H + j]!, a3 = hb[h0 + 3 * H + j]!;
+          gw2[j] += od0 * a0 + od1 * a1 + od2 * a2 + od3 * a3;
+          // An inactive ReLU unit (activation 0) passes no gradient back.
+          const wj = w2[j]!;
+          const d0 = a0 > 0 ? od0 * wj : 0, d1 = a1 > 0 ? od1 * wj : 0, d2 = a2 > 0 ? od2 * wj : 0, d3 = a3 > 0 ? od3 * wj : 0;
+          if (d0 === 0 && d1 === 0 && d2 === 0 && d3 === 0) continue;
+          gb1[j] += d0 + d1 + d2 + d3;
           const o = j * d;
-          for (let k = 0; k < d; k++) gw1[o + k] += dh * data[zo + k]!;
+          for (let k = 0; k < d; k++) gw1[o + k] += d0 * zb[z0 + k]! + d1 * zb[z1 + k]! + d2 * zb[z2 + k]! + d3 * zb[z3 + k]!;
         }
       }
       g.b2[0] = gb2;

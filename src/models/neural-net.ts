@@ -61,6 +61,8 @@ interface Fitted {
 class NeuralNetClassifier implements Classifier {
   readonly kind = KIND;
   private fitted: Fitted | undefined;
+  /** The layers re-laid out for prediction (derived from `fitted`, built on first use). */
+  private unitMajor: UnitMajor[] | undefined;
 
   constructor(readonly params: Readonly<NeuralNetParams>, fitted?: Fitted) {
     this.fitted = fitted;
@@ -74,21 +76,33 @@ class NeuralNetClassifier implements Classifier {
     const { tf, backend } = await initTfjs();
     const layers = trainNetwork(tf, Z, y, w, this.params, createRng(options.seed));
     this.fitted = { scaler, layers, backend };
+    this.unitMajor = undefined;
   }
 
   predictProba(X: Matrix): Float64Array {
     const f = this.requireFitted();
     const Z = standardize(f.scaler, X, KIND);
-    const [l1, l2, l3] = f.layers as [Dense, Dense, Dense];
-    const h1 = new Float64Array(l1.nOut);
-    const h2 = new Float64Array(l2.nOut);
-    const out = new Float64Array(Z.nRows);
-    for (let i = 0; i < Z.nRows; i++) {
-      denseForward(l1, Z.data, i * Z.nCols, h1, true);
-      denseForward(l2, h1, 0, h2, true);
-      let logit = l3.bias[0]!;
-      for (let k = 0; k < l3.nIn; k++) logit += h2[k]! * l3.kernel[k]!;
-      out[i] = logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
+    const { nRows: n, nCols: d } = Z;
+    const [l1, l2, l3] = (this.unitMajor ??= f.layers.map(toUnitMajor)) as [UnitMajor, UnitMajor, UnitMajor];
+    const h1 = new Float64Array(4 * l1.nOut);
+    const h2 = new Float64Array(4 * l2.nOut);
+    const logits = new Float64Array(4);
+    const tail = new Float64Array(4 * d); // the last 1-3 rows, zero-padded to a block of four
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i += 4) {
+      const rows = Math.min(4, n - i);
+      if (rows === 4) {
+        dense4(l1, Z.data, i * d, h1, true);
+      } else {
+        tail.fill(0).set(Z.data.subarray(i * d, n * d));
+        dense4(l1, tail, 0, h1, true);
+      }
+      dense4(l2, h1, 0, h2, true);
+      dense4(l3, h2, 0, logits, false);
+      for (let r = 0; r < rows; r++) {
+        const z = logits[r]!;
+        out[i + r] = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+      }
     }
     return out;
   }
@@ -116,17 +130,49 @@ class NeuralNetClassifier implements Classifier {
   }
 }
 
-/** out = act(x[offset..offset+nIn] · kernel + bias), act = ReLU when `relu`. */
-function denseForward(layer: Dense, x: Float64Array, offset: number, out: Float64Array, relu: boolean): void {
-  const { kernel, bias, nIn, nOut } = layer;
-  out.set(bias);
-  for (let k = 0; k < nIn; k++) {
-    const xk = x[offset + k]!;
-    if (xk === 0) continue;
-    const o = k * nOut;
-    for (let j = 0; j < nOut; j++) out[j] += xk * kernel[o + j]!;
+/** A dense layer laid out for prediction: the weights into unit j are w[j·nIn .. (j+1)·nIn). */
+interface UnitMajor {
+  w: Float64Array;
+  bias: Float64Array;
+  nIn: number;
+  nOut: number;
+}
+
+function toUnitMajor(l: Dense): UnitMajor {
+  const w = new Float64Array(l.nIn * l.nOut);
+  for (let k = 0; k < l.nIn; k++) for (let j = 0; j < l.nOut; j++) w[j * l.nIn + k] = l.kernel[k * l.nOut + j]!;
+  return { w, bias: l.bias, nIn: l.nIn, nOut: l.nOut };
+}
+
+/**
+ * One dense layer for four rows at once: x holds the rows at x[xo + r·nIn ..], out receives them at out[r·nOut ..];
+ * ReLU when `relu`. Each weight is loaded once for four rows (V8 does not vectorise; this is ~1.6x faster than one
+ * row at a time, which matters when KernelSHAP evaluates millions of rows).
+ */
+function dense4(l: UnitMajor, x: Float64Array, xo: number, out: Float64Array, relu: boolean): void {
+  const { w, bias, nIn, nOut } = l;
+  const x0 = xo, x1 = x0 + nIn, x2 = x1 + nIn, x3 = x2 + nIn;
+  for (let j = 0; j < nOut; j++) {
+    const wo = j * nIn;
+    let s0 = bias[j]!, s1 = s0, s2 = s0, s3 = s0;
+    for (let k = 0; k < nIn; k++) {
+      const wk = w[wo + k]!;
+      s0 += wk * x[x0 + k]!;
+      s1 += wk * x[x1 + k]!;
+      s2 += wk * x[x2 + k]!;
+      s3 += wk * x[x3 + k]!;
+    }
+    if (relu) {
+      s0 = s0 > 0 ? s0 : 0;
+      s1 = s1 > 0 ? s1 : 0;
+      s2 = s2 > 0 ? s2 : 0;
+      s3 = s3 > 0 ? s3 : 0;
+    }
+    out[j] = s0;
+    out[nOut + j] = s1;
+    out[2 * nOut + j] = s2;
+    out[3 * nOut + j] = s3;
   }
-  if (relu) for (let j = 0; j < nOut; j++) if (out[j]! < 0) out[j] = 0;
 }
 
 function meanOneWeights(w: Float64Array): Float64Array {
@@ -149,10 +195,11 @@ function glorotDense(nIn: number, nOut: number, rng: Rng): Dense {
 function trainNetwork(tf: TfModule, Z: Matrix, y: Uint8Array, w: Float64Array, p: NeuralNetParams, rng: Rng): Dense[] {
   const { nRows: n, nCols: d } = Z;
   const init = [glorotDense(d, p.hidden1, rng), glorotDense(p.hidden1, p.hidden2, rng), glorotDense(p.hidden2, 1, rng)];
-  const vars = init.flatMap((l) => [
+  // tidy() frees the initial-value tensors; the variables (not tracked by tidy) keep their own reference.
+  const vars = tf.tidy(() => init.flatMap((l) => [
     tf.variable(tf.tensor2d(Float32Array.from(l.kernel), [l.nIn, l.nOut])),
     tf.variable(tf.tensor1d(Float32Array.from(l.bias))),
-  ]);
+  ]));
   const [k1, b1, k2, b2, k3, b3] = vars as [typeof vars[0], typeof vars[0], typeof vars[0], typeof vars[0], typeof vars[0], typeof vars[0]];
   const optimizer = tf.train.adam(p.learningRate);
   const order = Int32Array.from({ length: n }, (_, i) => i);

@@ -5,7 +5,8 @@
  * libsvm-js (libsvm compiled to wasm) solves the dual problem; everything around the solver is done here:
  * - The class weights are libsvm's per-class C multipliers (-w0/-w1), which is what scikit-learn passes too.
  * - The fitted model is read back from libsvm's model text: the support vectors are taken from the training rows
- *   by index (libsvm prints them with 8 digits), the dual coefficients are printed in full, gamma is ours.
+ *   by index (libsvm prints them with 8 digits), the dual coefficients are printed in full, gamma is ours, and
+ *   rho is printed with 6 significant digits (the one rounding left: at most 5e-7·|rho| on a decision value).
  *   Decision values and probabilities are then computed here, so predictions need no wasm at all, round-trip
  *   exactly through JSON, and the wasm heap is freed right after training.
  * - Probabilities use Platt scaling fitted exactly like libsvm's `-b 1` (5-fold cross-validated decision values,

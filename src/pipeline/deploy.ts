@@ -81,6 +81,9 @@ export async function deploySymbol(deps: DeployDeps, symbol: string, opts: Deplo
     params: { protocol: opts.protocol, seed: opts.seed, window: config.predictionWindow, target_pct: targetPct, indicator_period: config.indicatorPeriod, classifiers: opts.classifiers.join(',') },
     tags: { actor: opts.actor },
   });
+  const timings = { dataSeconds: 0, poolSeconds: 0, shapSeconds: 0, registerSeconds: 0 };
+  let mark = performance.now();
+  const lap = () => { const t = performance.now(); const dt = (t - mark) / 1000; mark = t; return dt; };
   try {
     const candles = await deps.loadCandles(symbol);
     const data = buildDataset(symbol, candles, { trend, window: config.predictionWindow, targetPct, period: config.indicatorPeriod });
@@ -91,6 +94,7 @@ export async function deploySymbol(deps: DeployDeps, symbol: string, opts: Deplo
       tags: { data_from: data.range.from, data_to: data.range.to, test_window: testWindow },
     });
 
+    timings.dataSeconds = lap();
     const members: Member[] = [];
     for (const kind of opts.classifiers) {
       throwIfAborted(opts.signal);
@@ -102,18 +106,20 @@ export async function deploySymbol(deps: DeployDeps, symbol: string, opts: Deplo
     }
     throwIfAborted(opts.signal);
 
+    timings.poolSeconds = lap();
     const best = selectBest(members);
     if (!best) throw new Error(`every classifier failed: ${members.map((m) => `${m.kind}: ${m.ok ? 'ok' : m.error}`).join('; ')}`);
     const gate = checkGate(best.test, config.gate);
     const summary: SymbolDeploySummary = {
       symbol, trend, ok: true, selected: best.kind, validationOverall: best.validation?.overall,
-      testMetrics: finiteMetrics(best.test), registered: false, becameChampion: false, gateReason: gate.reasons.join('; '),
+      testMetrics: finiteMetrics(best.test), registered: false, becameChampion: false, gateReason: gate.reasons.join('; '), timings,
     };
     log.info(`selected ${best.kind}`, { test_overall: best.test.overall, gate: gate.passed });
 
     if (gate.passed) {
-      const registered = await registerSelected(deps, opts, { parentRunId: parent.id, data, plan, best, members, gate, testWindow });
+      const registered = await registerSelected(deps, opts, { parentRunId: parent.id, data, plan, best, members, gate, testWindow }, timings);
       Object.assign(summary, registered);
+      timings.registerSeconds = lap() - timings.shapSeconds;
     }
     await store.updateRun(parent.id, {
       metrics: prefixed('test_', best.test),
@@ -161,7 +167,7 @@ interface Selected {
   testWindow: string;
 }
 
-async function registerSelected(deps: DeployDeps, opts: DeployOptions, s: Selected): Promise<Partial<SymbolDeploySummary>> {
+async function registerSelected(deps: DeployDeps, opts: DeployOptions, s: Selected, timings: { shapSeconds: number }): Promise<Partial<SymbolDeploySummary>> {
   const { config, store } = deps;
   const { data, plan, best } = s;
   const modelName = registeredModelName(data.symbol, data.trend);
@@ -178,8 +184,10 @@ async function registerSelected(deps: DeployDeps, opts: DeployOptions, s: Select
   throwIfAborted(opts.signal);
 
   const Xtest = sliceRows(data.X, plan.test.start, plan.test.end);
+  const shapStarted = performance.now();
   const shap = explainModel(finalModel, Xtest, sliceRows(data.X, 0, trainEnd), { seed: opts.seed });
   const { mean, meanAbs } = summarizeShap(shap, data.featureNames);
+  timings.shapSeconds = (performance.now() - shapStarted) / 1000;
 
   const testDates = data.dates.slice(plan.test.start, plan.test.end);
   let backtest: JsonValue = null;

@@ -24,15 +24,10 @@ function parse(uri: string): ParsedUri {
   const scheme = SCHEME.exec(uri);
   if (!scheme) return { scheme: '', username: null, hasCredentials: uri.includes('@'), hosts: [], path: '', query: '' };
   const rest = uri.slice(scheme[0].length);
-  // Credentials end at the LAST '@' before the path: hosts never contain '@', passwords sometimes do.
-  const firstSlashAfterHosts = (s: string) => {
-    const m = /[/?]/.exec(s);
-    return m ? m.index : s.length;
-  };
-  const at = rest.lastIndexOf('@', lastAtSearchLimit(rest));
+  const at = credentialsEnd(rest);
   const userinfo = at >= 0 ? rest.slice(0, at) : null;
   const afterCreds = at >= 0 ? rest.slice(at + 1) : rest;
-  const hostEnd = firstSlashAfterHosts(afterCreds);
+  const hostEnd = firstIndexOf(afterCreds, '/?');
   const hostPart = afterCreds.slice(0, hostEnd);
   const tail = afterCreds.slice(hostEnd);
   const q = tail.indexOf('?');
@@ -50,14 +45,22 @@ function parse(uri: string): ParsedUri {
 }
 
 /**
- * Where the credentials section can end. An '@' inside the query string (e.g. appName=me@host) is not a credentials
- * separator, but a password may itself contain an unencoded '?' or '/'. So: search the part before the first '?',
- * unless there is no '@' there at all, in which case the whole string is searched (hiding too much, never too little).
+ * Index of the '@' that ends the credentials, or -1. Hosts never contain '@' but a malformed password may, so the
+ * LAST '@' is the separator, except an '@' inside the query string (appName=me@host&...): what follows such an '@'
+ * contains '=' or '&', which a host list never does. When in doubt this hides too much, never too little.
  */
-function lastAtSearchLimit(rest: string): number {
-  const q = rest.indexOf('?');
-  if (q < 0) return rest.length;
-  return rest.lastIndexOf('@', q) >= 0 ? q : rest.length;
+function credentialsEnd(rest: string): number {
+  for (let i = rest.lastIndexOf('@'); i >= 0; i = i > 0 ? rest.lastIndexOf('@', i - 1) : -1) {
+    const after = rest.slice(i + 1);
+    const hostSection = after.slice(0, firstIndexOf(after, '/?'));
+    if (!/[=&]/.test(hostSection)) return i;
+  }
+  return -1;
+}
+
+function firstIndexOf(s: string, chars: string): number {
+  for (let i = 0; i < s.length; i++) if (chars.includes(s[i]!)) return i;
+  return s.length;
 }
 
 function safeDecode(s: string): string {
@@ -91,26 +94,26 @@ export function mongoHostsOf(uri: string): string {
   return p.hosts.length > 0 ? p.hosts.join(',') : '<unknown host>';
 }
 
+/** The password of a connection string (raw and URL-decoded forms), for secret lists; empty when there is none. */
+export function mongoPasswordsOf(uri: string): string[] {
+  if (parse(uri).scheme === '') return [];
+  const rest = uri.replace(SCHEME, '');
+  const end = credentialsEnd(rest);
+  if (end < 0) return [];
+  const userinfo = rest.slice(0, end);
+  const colon = userinfo.indexOf(':');
+  if (colon < 0) return [];
+  const raw = userinfo.slice(colon + 1);
+  return [...new Set([raw, safeDecode(raw)])].filter((s) => s.length > 0);
+}
+
 /**
  * Removes anything password-like from a message that may quote the URI (driver errors sometimes do): the password
- * itself (raw and URL-decoded) and any `scheme://user:pass@` prefix.
+ * itself (raw and URL-decoded) and any whole connection string, replaced by its redacted form.
  */
 export function scrubMongoSecrets(message: string, uri: string): string {
   let out = message;
-  const secrets = new Set<string>();
-  const p = parse(uri);
-  if (p.scheme !== '' && p.hasCredentials) {
-    const rest = uri.replace(SCHEME, '');
-    const userinfo = rest.slice(0, rest.lastIndexOf('@', lastAtSearchLimit(rest)));
-    const colon = userinfo.indexOf(':');
-    if (colon >= 0) {
-      const raw = userinfo.slice(colon + 1);
-      secrets.add(raw);
-      secrets.add(safeDecode(raw));
-    }
-  }
-  for (const s of secrets) if (s.length > 0) out = out.split(s).join('***');
-  // Whole URIs quoted in the message: replace each with its redacted form.
+  for (const secret of mongoPasswordsOf(uri)) out = out.split(secret).join('***');
   out = out.replace(/mongodb(?:\+srv)?:\/\/[^\s"'<>]+/gi, (m) => redactMongoUri(m));
   return out;
 }

@@ -190,7 +190,7 @@ describe('dispatch /report, /subscribe, /help', () => {
     const router = createRouter();
     const help = (await router.dispatch('/help', ctxFor(services))).text;
     for (const c of router.commands) assert.ok(help.includes(`/${c.name}`), c.name);
-    assert.match(help, /\/deploy <uptrend\|downtrend> \[SYMBOL \.\.\.\]\n {4}Train and register new models for a trend \(admins\) \(admins only\)/);
+    assert.match(help, /\/deploy <uptrend\|downtrend> \[SYMBOL \.\.\.\]\n {4}Train and register new models for a trend \(admins only\)$/m);
     assert.equal((await router.dispatch('/predcit BTC uptrend', ctxFor(services))).text, 'Unknown command /predcit. Did you mean /predict? Send /help for the list.');
     assert.match((await router.dispatch({ name: 'HELP', args: [] }, ctxFor(services))).text, /Signal Pool/);
   });

@@ -14,7 +14,8 @@ import { noisy, withMissing } from '../models/tree/synthetic-data.ts';
 
 /**
  * A random tree over nFeatures features, deliberately reusing features along paths (which exercises UNWIND),
- * with covers that split each parent's cover at a random ratio and random missing-value directions.
+ * with covers that split each parent's cover at a random ratio (sometimes 0 for a leaf) and random missing-value
+ * directions.
  */
 function randomTree(rng: Rng, nFeatures: number, maxDepth: number): Tree {
   const feature: number[] = [];
@@ -39,12 +40,14 @@ function randomTree(rng: Rng, nFeatures: number, maxDepth: number): Tree {
     feature[node] = Math.floor(rng() * nFeatures);
     threshold[node] = rng();
     missingLeft[node] = rng() < 0.5 ? 1 : 0;
-    const share = 0.1 + 0.8 * rng();
+    // Now and then a leaf no training row reached (cover 0), as boosting rows with zero weight can produce.
+    const emptyLeft = depth >= 1 && rng() < 0.1;
+    const share = emptyLeft ? 0 : 0.1 + 0.8 * rng();
     const l = add(cover[node]! * share);
     const r = add(cover[node]! * (1 - share));
     left[node] = l;
     right[node] = r;
-    grow(l, depth + 1);
+    if (!emptyLeft) grow(l, depth + 1);
     grow(r, depth + 1);
   };
   grow(add(10 + rng() * 100), 0);
@@ -96,10 +99,10 @@ function randomRows(rng: Rng, nRows: number, nFeatures: number, missingRate: num
   return { nRows, nCols: nFeatures, data };
 }
 
-test('TreeSHAP equals brute-force exact Shapley values on random trees (M <= 6, repeated features, NaN)', () => {
+test('TreeSHAP equals brute-force exact Shapley values on random trees (M <= 6, repeated features, NaN, empty leaves)', () => {
   const rng = createRng(2024);
   let checked = 0;
-  for (let trial = 0; trial < 60; trial++) {
+  for (let trial = 0; trial < 120; trial++) {
     const M = 1 + (trial % 6);
     const tree = randomTree(rng, M, 2 + (trial % 5));
     const X = randomRows(rng, 5, M, 0.15);

@@ -35,3 +35,14 @@ export function bundledCandles(config: AppConfig): (symbol: string) => Promise<C
   });
   return (symbol) => provider.fetchDaily(symbol);
 }
+
+/** The same store with some methods replaced (e.g. to fail on demand); every other method stays bound to the original. */
+export function storeWith(store: Store, overrides: Partial<Store>): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (Object.prototype.hasOwnProperty.call(overrides, prop)) return (overrides as Record<PropertyKey, unknown>)[prop];
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,10 +1,15 @@
-import { describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryLogger, silentLogger } from '../../src/app/logger.ts';
 import type { JobRunStore } from '../../src/store/ports.ts';
 import { JobFailedError, slotOf, type JobDefinition } from '../../jobs/job.ts';
 import { createScheduler } from '../../jobs/scheduler.ts';
-import { flakyJobRuns, memoryJobRuns } from './memory-job-runs.ts';
+import { flakyJobRuns, openTempStore, type TempStore } from './store-helpers.ts';
+
+// Every test runs against the real embedded store in a fresh directory.
+let temp: TempStore;
+beforeEach(async () => { temp = await openTempStore(); });
+afterEach(() => temp.dispose());
 
 const DAILY = '15 0 * * *';
 const T1 = new Date('2026-11-24T00:15:00.000Z');
@@ -32,6 +37,11 @@ function deferred() {
   return { promise, resolve };
 }
 
+/** Resolves once the job's run function has been called (the claim, a disk write, happens first). */
+async function started(job: { runs: number }) {
+  while (job.runs === 0) await new Promise((r) => setTimeout(r, 1));
+}
+
 const waitForAbort = (signal: AbortSignal) => new Promise<never>((_, reject) => {
   signal.addEventListener('abort', () => reject(signal.reason), { once: true });
 });
@@ -47,15 +57,16 @@ describe('slots', () => {
 
 describe('once per slot', () => {
   test('a restarted scheduler on the same store does not run a slot again', async () => {
-    const store = memoryJobRuns();
+    const store = temp.store;
     const job = countingJob();
     const first = createScheduler({ store, logger: silentLogger, jobs: [job], owner: 'host:1' });
     const ran = await first.tick('daily', T1);
     assert.equal(ran.status, 'SUCCEEDED');
     await first.stop({ timeoutMs: 100 });
 
+    const reopened = await temp.reopen(); // the process restarts: the store is read back from disk
     const logs = memoryLogger();
-    const restarted = createScheduler({ store, logger: logs, jobs: [job], owner: 'host:2' });
+    const restarted = createScheduler({ store: reopened, logger: logs, jobs: [job], owner: 'host:2' });
     const again = await restarted.tick('daily', T1);
     assert.deepEqual(again, { job: 'daily', slot: '2026-11-24T00:15Z', status: 'SKIPPED', reason: 'already-claimed', detail: 'slot already claimed by host:1 (SUCCEEDED)' });
     assert.equal(job.runs, 1);
@@ -63,7 +74,7 @@ describe('once per slot', () => {
 
     assert.equal((await restarted.tick('daily', T2)).status, 'SUCCEEDED', 'the next slot runs');
     assert.equal(job.runs, 2);
-    const record = await store.getJobRun('daily', '2026-11-24T00:15Z');
+    const record = await reopened.getJobRun('daily', '2026-11-24T00:15Z');
     assert.equal(record?.status, 'SUCCEEDED');
     assert.equal(record?.owner, 'host:1');
     assert.deepEqual(record?.summary, { ok: true });
@@ -71,13 +82,14 @@ describe('once per slot', () => {
   });
 
   test('a slot left RUNNING by a crashed process is not run again after the restart', async () => {
-    const store = memoryJobRuns();
+    const store = temp.store;
     const hang = deferred();
     const job = countingJob('daily', () => hang.promise);
     const crashed = createScheduler({ store, logger: silentLogger, jobs: [job], owner: 'host:1' });
     void crashed.tick('daily', T1); // never finishes: the process "dies" here
-    await new Promise((r) => setImmediate(r));
-    const restarted = createScheduler({ store, logger: silentLogger, jobs: [job], owner: 'host:2' });
+    await started(job);
+    const reopened = await temp.reopen();
+    const restarted = createScheduler({ store: reopened, logger: silentLogger, jobs: [job], owner: 'host:2' });
     const outcome = await restarted.tick('daily', T1);
     assert.equal(outcome.status, 'SKIPPED');
     assert.equal(job.runs, 1);
@@ -85,7 +97,7 @@ describe('once per slot', () => {
   });
 
   test('two schedulers firing the same slot at once run it once', async () => {
-    const store = memoryJobRuns();
+    const store = temp.store;
     const job = countingJob();
     const a = createScheduler({ store, logger: silentLogger, jobs: [job], owner: 'a' });
     const b = createScheduler({ store, logger: silentLogger, jobs: [job], owner: 'b' });
@@ -97,7 +109,7 @@ describe('once per slot', () => {
 
 describe('overlap', () => {
   test('a job still running when its next slot fires is skipped, and the skip is recorded', async () => {
-    const store = memoryJobRuns();
+    const store = temp.store;
     const release = deferred();
     const job = countingJob('daily', async (_signal, n) => {
       if (n === 1) await release.promise;
@@ -105,7 +117,7 @@ describe('overlap', () => {
     });
     const scheduler = createScheduler({ store, logger: silentLogger, jobs: [job] });
     const first = scheduler.tick('daily', T1);
-    await new Promise((r) => setImmediate(r));
+    await started(job);
     assert.deepEqual(scheduler.running(), [{ job: 'daily', slot: '2026-11-24T00:15Z' }]);
 
     const second = await scheduler.tick('daily', T2);
@@ -123,12 +135,12 @@ describe('overlap', () => {
   });
 
   test('runNow while the job runs is skipped without touching the store', async () => {
-    const store = memoryJobRuns();
+    const store = temp.store;
     const release = deferred();
     const job = countingJob('daily', () => release.promise);
     const scheduler = createScheduler({ store, logger: silentLogger, jobs: [job], clock: () => new Date('2026-11-24T09:30:00.000Z') });
     const first = scheduler.runNow('daily');
-    await new Promise((r) => setImmediate(r));
+    await started(job);
     const second = await scheduler.runNow('daily');
     assert.equal(second.status, 'SKIPPED');
     release.resolve();
@@ -141,7 +153,7 @@ describe('overlap', () => {
 
 describe('results', () => {
   test('a failing job is recorded FAILED with its message, and a JobFailedError keeps its summary', async () => {
-    const store = memoryJobRuns();
+    const store = temp.store;
     const job = countingJob('daily', async (_s, n) => {
       if (n === 1) throw new Error('provider returned HTTP 500 for BTC');
       throw new JobFailedError('notifier failed: telegram timeout', { predictions: 40 });
@@ -162,18 +174,18 @@ describe('results', () => {
   });
 
   test('configuration mistakes are reported with the job name', () => {
-    const make = (jobs: JobDefinition[]) => () => createScheduler({ store: memoryJobRuns(), logger: silentLogger, jobs });
+    const make = (jobs: JobDefinition[]) => () => createScheduler({ store: temp.store, logger: silentLogger, jobs });
     assert.throws(make([{ ...countingJob(), cron: '61 * * * *' }]), /Job "daily": "61 \* \* \* \*" is not a valid cron expression/);
     assert.throws(make([{ ...countingJob(), timezone: 'Mars/Olympus' }]), /Job "daily": "Mars\/Olympus" is not a known IANA timezone/);
     assert.throws(make([countingJob(), countingJob()]), /Two scheduled jobs are named "daily"/);
-    const scheduler = createScheduler({ store: memoryJobRuns(), logger: silentLogger, jobs: [countingJob()] });
+    const scheduler = createScheduler({ store: temp.store, logger: silentLogger, jobs: [countingJob()] });
     assert.throws(() => scheduler.tick('weekly', T1), /Unknown job "weekly". Known jobs: daily/);
   });
 });
 
 describe('stop', () => {
   test('aborts running jobs through their signal and records them ABANDONED', async () => {
-    const store = memoryJobRuns();
+    const store = temp.store;
     let sawAbort = false;
     const job = countingJob('daily', async (signal) => {
       try {
@@ -184,7 +196,7 @@ describe('stop', () => {
     });
     const scheduler = createScheduler({ store, logger: silentLogger, jobs: [job] });
     const running = scheduler.tick('daily', T1);
-    await new Promise((r) => setImmediate(r));
+    await started(job);
     const report = await scheduler.stop({ timeoutMs: 2000 });
     assert.deepEqual(report, { abandoned: [], unrecorded: 0 }, 'the job ended within the timeout');
     assert.ok(sawAbort);
@@ -199,15 +211,15 @@ describe('stop', () => {
   });
 
   test('a job that ignores the abort is abandoned after the timeout, and its late end does not overwrite the record', async () => {
-    const store = memoryJobRuns();
+    const store = temp.store;
     const release = deferred();
     const job = countingJob('daily', async () => { await release.promise; return { late: true }; });
     const scheduler = createScheduler({ store, logger: silentLogger, jobs: [job] });
     const running = scheduler.tick('daily', T1);
-    await new Promise((r) => setImmediate(r));
-    const started = performance.now();
+    await started(job);
+    const stopBegan = performance.now();
     const report = await scheduler.stop({ timeoutMs: 50 });
-    assert.ok(performance.now() - started < 1000);
+    assert.ok(performance.now() - stopBegan < 1000);
     assert.deepEqual(report.abandoned, [{ job: 'daily', slot: '2026-11-24T00:15Z' }]);
     assert.equal((await store.getJobRun('daily', '2026-11-24T00:15Z'))?.status, 'ABANDONED');
 
@@ -221,7 +233,7 @@ describe('stop', () => {
 
 describe('store outage', () => {
   test('a run fails cleanly when the store goes away, is recorded when it returns, and the next slot runs', async () => {
-    const inner = memoryJobRuns();
+    const inner = temp.store;
     const store = flakyJobRuns(inner);
     const job = countingJob('daily', async (_signal, n) => {
       if (n === 1) {
@@ -257,7 +269,7 @@ describe('store outage', () => {
   });
 
   test('records still unwritable at stop are reported', async () => {
-    const store = flakyJobRuns(memoryJobRuns());
+    const store = flakyJobRuns(temp.store);
     const job = countingJob('daily', async () => { store.down = true; return {}; });
     const scheduler = createScheduler({ store: store as JobRunStore, logger: silentLogger, jobs: [job] });
     await scheduler.tick('daily', T1);
@@ -267,14 +279,16 @@ describe('store outage', () => {
 });
 
 test('the cron schedule drives tick with the scheduled time as slot', async () => {
-  const store = memoryJobRuns();
+  const store = temp.store;
   const job = { ...countingJob(), cron: '* * * * * *' }; // every second
   const seen: string[] = [];
-  const scheduler = createScheduler({
-    store: { ...store, claimJobRun: (j, slot, owner, o) => { seen.push(slot); return store.claimJobRun(j, slot, owner, o); } },
-    logger: silentLogger,
-    jobs: [job],
-  });
+  const recording: JobRunStore = {
+    claimJobRun: (j, slot, owner, o) => { seen.push(slot); return store.claimJobRun(j, slot, owner, o); },
+    finishJobRun: (j, slot, r) => store.finishJobRun(j, slot, r),
+    getJobRun: (j, slot) => store.getJobRun(j, slot),
+    listJobRuns: (f) => store.listJobRuns(f),
+  };
+  const scheduler = createScheduler({ store: recording, logger: silentLogger, jobs: [job] });
   scheduler.start();
   assert.ok(scheduler.nextRuns()[0].next instanceof Date);
   const deadline = Date.now() + 3500;

@@ -15,16 +15,17 @@ function harness() {
 }
 
 describe('installSignalHandlers', () => {
-  test('SIGTERM runs every stop step, then exits 0', async () => {
+  test('SIGTERM runs the stop steps in order, then exits 0', async () => {
     const h = harness();
     const stopped: string[] = [];
     installSignalHandlers([
-      async () => { stopped.push('scheduler'); },
-      async () => { await new Promise((r) => setTimeout(r, 20)); stopped.push('http'); },
+      async () => { await new Promise((r) => setTimeout(r, 20)); stopped.push('scheduler'); },
+      async () => { stopped.push('http'); },
+      async () => { stopped.push('store'); },
     ], { timeoutMs: 1000, exit: h.exit, target: h.target });
     h.target.emit('SIGTERM', 'SIGTERM');
     await h.exited;
-    assert.deepEqual(stopped.sort(), ['http', 'scheduler']);
+    assert.deepEqual(stopped, ['scheduler', 'http', 'store'], 'the store closes last, after everything that writes to it');
     assert.deepEqual(h.exits, [0]);
   });
 
@@ -39,7 +40,7 @@ describe('installSignalHandlers', () => {
     assert.ok(ms >= 90 && ms < 1000, `exited after ${ms} ms`);
   });
 
-  test('a failing stop step exits 1 after the others finished', async () => {
+  test('a failing stop step does not skip the next ones, and exits 1', async () => {
     const h = harness();
     let otherDone = false;
     installSignalHandlers([

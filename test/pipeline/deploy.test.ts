@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/app/logger.ts';
 import { createClassifier } from '../../src/models/registry.ts';
 import type { Classifier, ClassifierKind } from '../../src/models/classifier.ts';
 import { registeredModelName, type Store } from '../../src/store/ports.ts';
-import { bundledCandles, tempStore, testConfig } from '../helpers/system.ts';
+import { bundledCandles, storeWith, tempStore, testConfig } from '../helpers/system.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // A permissive gate makes registration deterministic; the real gate is tested in gate.test.ts.
@@ -106,7 +106,7 @@ test('a failure during registration leaves the registry and the champion unchang
   cleanups.push(t.cleanup);
   await deployTrend({ config, store: t.store, logger: silentLogger, loadCandles }, options({ classifiers: ['Ridge'] }));
   const before = await registrySnapshot(t.store);
-  const failing: Store = Object.create(t.store, { registerVersion: { value: async () => { throw new Error('store went away'); } } });
+  const failing = storeWith(t.store, { registerVersion: async () => { throw new Error('store went away'); } });
   const summary = await deployTrend({ config, store: failing, logger: silentLogger, loadCandles }, options({ classifiers: ['KNeighbors'] }));
   assert.equal(summary.symbols[0]!.ok, false);
   assert.match(summary.symbols[0]!.error ?? '', /store went away/);

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Candle, Trend } from '../../src/data/candle.ts';
 import { parseCandleCsv } from '../../src/data/csv.ts';
-import type { Page, Prediction, PredictionFilter, ModelVersion, RegisteredModel, VersionTags } from '../../src/store/ports.ts';
+import type { Page, Prediction, PredictionFilter, ModelVersion, RegisteredModel, Store, VersionTags } from '../../src/store/ports.ts';
 import { registeredModelName } from '../../src/store/ports.ts';
 import { backtestSignals, backtestTag } from '../../reports/backtest.ts';
 import { sma } from '../../reports/charts/price-signals.ts';
@@ -113,7 +113,7 @@ export function fixtureVersion(opts: FixtureOptions): ModelVersion {
     shapImportance[f] = v;
     shapMeanAbs[f] = Math.abs(v) * 1.7;
   }
-  const pool = POOL_KINDS.map((k): { classifier: string; ok: boolean; error: string | null; metrics: Record<string, number>; validationMetrics: Record<string, number> | null } => {
+  const pool = POOL_KINDS.map((k): { classifier: string; ok: boolean; error: string | null; metrics: Record<string, number>; validationMetrics: Record<string, number> | null; fitSeconds: number } => {
     const jitter = () => Math.min(1, Math.max(0, 0.45 + rand() * 0.4));
     const failed = k === 'MLP';
     return {
@@ -122,6 +122,7 @@ export function fixtureVersion(opts: FixtureOptions): ModelVersion {
       error: failed ? 'training diverged (NaN loss)' : null,
       metrics: failed ? {} : k === 'XGBoost' ? { ...metrics } : { accuracy: jitter(), precision: jitter(), positive_accuracy: jitter(), negative_accuracy: jitter(), overall: jitter() },
       validationMetrics: failed ? null : { overall: k === 'XGBoost' ? 0.9 : jitter() * 0.9 },
+      fitSeconds: 0.5 + rand(), // the pipeline records this too; the report ignores it
     };
   });
   const closeByDate = new Map(candles.map((c) => [c.date, c.close]));
@@ -134,9 +135,14 @@ export function fixtureVersion(opts: FixtureOptions): ModelVersion {
     featureNames: FEATURE_NAMES_19,
     shapImportance,
     shapMeanAbs,
+    shapMethod: 'tree',
+    shapOutputSpace: 'raw',
     targetPct,
     window,
     dataRange: { from: candles[0]!.date, to: candles[lastLabelled + window]!.date },
+    trainedThrough: candles[start - 1]!.date,
+    testWindow: `${dates[0]}..${dates[dates.length - 1]}`,
+    championDecision: 'no current champion',
     protocol: 'walk-forward',
     evaluation: { dates, proba, label },
     pool,
@@ -225,4 +231,50 @@ export function memoryReportStore(content: MemoryStoreContent): ReportStore & { 
       return { items: page, total: items.length, nextOffset: offset + limit < items.length ? offset + limit : null };
     },
   };
+}
+
+/**
+ * Writes fixture champions (and their predictions with outcomes) into a real store through its public methods, the
+ * way the pipeline and the outcome job would. Returns the versions as the store recorded them.
+ */
+export async function seedStore(
+  store: Pick<Store, 'registerVersion' | 'savePredictions' | 'setOutcome' | 'ensureRegisteredModel'>,
+  champions: readonly ModelVersion[],
+  predictions: readonly Prediction[],
+): Promise<ModelVersion[]> {
+  const out: ModelVersion[] = [];
+  for (const v of champions) {
+    // Earlier versions exist in a real registry too; register placeholders so the champion gets its own number.
+    let registered: ModelVersion | null = null;
+    for (let n = 1; n <= v.version; n++) {
+      const { version } = await store.registerVersion({
+        modelName: v.modelName,
+        symbol: v.symbol,
+        trend: v.trend,
+        sourceRunId: v.sourceRunId,
+        artifactId: v.artifactId,
+        tags: v.tags,
+        ...(n === v.version ? { promote: { alias: 'champion', reason: 'fixture', actor: 'test' } } : {}),
+      });
+      registered = version;
+    }
+    out.push(registered!);
+  }
+  const saved = await store.savePredictions(
+    predictions.map((p) => ({
+      modelName: p.modelName,
+      version: p.version,
+      symbol: p.symbol,
+      trend: p.trend,
+      asOf: p.asOf,
+      probability: p.probability,
+      features: p.features,
+      classifier: p.classifier,
+    })),
+  );
+  for (let i = 0; i < saved.length; i++) {
+    const outcome = predictions[i]!.outcome;
+    if (outcome) await store.setOutcome(saved[i]!.id, outcome);
+  }
+  return out;
 }

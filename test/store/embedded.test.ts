@@ -14,7 +14,7 @@ import { StoreLockedError } from '../../src/store/ports.ts';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
 import { JournalCorruptError } from '../../src/store/embedded/journal.ts';
 import { ArtifactError, decodeArtifact, encodeArtifact } from '../../src/store/artifact-format.ts';
-import { runStoreContract } from './contract.ts';
+import { newVersion, prediction, runStoreContract } from './contract.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tempDir = () => mkdtempSync(join(tmpdir(), 'signal-pool-store-'));
@@ -118,6 +118,19 @@ test('embedded: compaction rewrites journals atomically and keeps every live doc
     assert.deepEqual(await store.getRun(run.id), before);
     assert.equal(before!.metrics.step, 299);
     assert.equal(existsSync(`${journal}.compact`), false);
+    await store.close();
+  }));
+
+test('embedded: registerVersion with a promotion is exactly one journal record; a prediction batch too', () =>
+  withDir(async (dir) => {
+    const store = await openEmbeddedStore({ dataDir: dir });
+    const lineCount = (name: string) => readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).length;
+    await store.registerVersion(newVersion('BTC', 'uptrend', 'run', 'art', 'Ridge'));
+    const before = lineCount('registry.jsonl');
+    await store.registerVersion({ ...newVersion('BTC', 'uptrend', 'run', 'art', 'MLP'), promote: { alias: 'champion', reason: 'r', actor: 'a' } });
+    assert.equal(lineCount('registry.jsonl'), before + 1, 'version, latest number, alias and history in one line');
+    await store.savePredictions(Array.from({ length: 50 }, (_, i) => prediction('BTC', 'uptrend', 1, `2024-02-${String(i % 28 + 1).padStart(2, '0')}`, 0.5)));
+    assert.equal(lineCount('predictions.jsonl'), 1);
     await store.close();
   }));
 

@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import type { Matrix } from '../matrix.ts';
-import { type Tree, type TreeEnsemble, type TreeJSON, applyLink, predictTreeRaw, treeFromJSON, treeToJSON } from './tree.ts';
+import { type Tree, type TreeEnsemble, type TreeJSON, applyLink, treeFromJSON, treeToJSON } from './tree.ts';
 
 /** Raw scores f(x) = base + sum_t weight_t * tree_t(x) for every row. */
 export function predictRaw(ensemble: TreeEnsemble, X: Matrix): Float64Array {
@@ -11,10 +11,21 @@ export function predictRaw(ensemble: TreeEnsemble, X: Matrix): Float64Array {
     throw new Error(`tree ensemble expects ${ensemble.nFeatures} features, got a matrix with ${X.nCols} columns`);
   }
   const out = new Float64Array(X.nRows).fill(ensemble.base);
+  const data = X.data;
   for (let t = 0; t < ensemble.trees.length; t++) {
-    const tree = ensemble.trees[t]!;
+    const { left, right, feature, threshold, missingLeft, value } = ensemble.trees[t]!;
     const w = ensemble.treeWeights[t]!;
-    for (let i = 0; i < X.nRows; i++) out[i] += w * predictTreeRaw(tree, X.data.subarray(i * X.nCols, (i + 1) * X.nCols));
+    // predictTreeRaw's walk, inlined on the row's offset: no per-row view allocation in this hot loop.
+    for (let i = 0; i < X.nRows; i++) {
+      const base = i * X.nCols;
+      let node = 0;
+      while (left[node] !== -1) {
+        const v = data[base + feature[node]!]!;
+        const goLeft = v <= threshold[node]! || (v !== v && missingLeft[node] === 1);
+        node = goLeft ? left[node]! : right[node]!;
+      }
+      out[i] += w * value[node]!;
+    }
   }
   return out;
 }

@@ -2,11 +2,14 @@
  * Best-split search over one feature's histogram.
  *
  * Two criteria share the scan:
- * - 'gini' (RandomForest, AdaBoost stumps): G is the weighted count of class-1 rows, H the weighted row count;
- *   the gain is the decrease of weighted Gini impurity, H*gini(node) - H_L*gini(L) - H_R*gini(R), which simplifies
- *   to score(L) + score(R) - score(node) with score = (G^2 + (H-G)^2) / H.
+ * - 'gini' (RandomForest, AdaBoost stumps): G is the weighted count of class-1 rows, H the weighted row count.
+ *   The decrease of weighted Gini impurity, H*gini(node) - H_L*gini(L) - H_R*gini(R) with H*gini = H - 2G + 2G^2/H,
+ *   is 2 * (G_L^2/H_L + G_R^2/H_R - G^2/H): the same expression as Newton's with l2 = 0, so both share one scan
+ *   (the recorded gain is half the impurity decrease).
  * - 'newton' (gradient boosting): G, H are sums of gradients and hessians; gain = G_L^2/(H_L+l2) +
  *   G_R^2/(H_R+l2) - G^2/(H+l2) (the second-order loss decrease, up to a factor 1/2).
+ * The two child terms are evaluated over one common denominator, (G_L^2*H_R' + G_R^2*H_L') / (H_L'*H_R'): one
+ * division per candidate in the hottest loop of the engine.
  *
  * Missing values: when the node has rows in the missing bin, each threshold is tried with them on the left and on
  * the right (and the split "all values left, missing right"); otherwise missing values of future rows follow the
@@ -44,16 +47,14 @@ export class BestSplit {
   // node totals
   G = 0;
   H = 0;
-  W = 0;
   C = 0;
   private parentScore = 0;
 
   constructor(private readonly c: SplitConstraints) {}
 
-  reset(G: number, H: number, W: number, C: number): void {
+  reset(G: number, H: number, C: number): void {
     this.G = G;
     this.H = H;
-    this.W = W;
     this.C = C;
     this.feature = -1;
     this.bin = -1;
@@ -67,27 +68,35 @@ export class BestSplit {
     return this.feature >= 0;
   }
 
+  /** A node's term G^2/(H+l2) (l2 = 0 for Gini); see the file comment. */
   score(g: number, h: number): number {
-    if (this.c.criterion === 'gini') return h > 0 ? (g * g + (h - g) * (h - g)) / h : 0;
-    const d = h + this.c.l2;
+    const d = h + (this.c.criterion === 'gini' ? 0 : this.c.l2);
     return d > 0 ? (g * g) / d : 0;
   }
 
   /**
    * Scans bins lo..hi of one feature whose bins start at `base` in `hist` (missing bin at base + nBins*STATS).
    * Returns the number of occupied bins (missing included), so callers can tell constant features apart.
+   * `binOfSlot`, when given, maps slot b to the feature's real bin code (for compacted histograms of small nodes).
    */
-  scanFeature(hist: Float64Array, base: number, nBins: number, lo: number, hi: number, feature: number): number {
+  scanFeature(
+    hist: Float64Array, base: number, nBins: number, lo: number, hi: number, feature: number,
+    binOfSlot: Int32Array | null = null,
+  ): number {
     const mo = base + nBins * STATS;
     const gM = hist[mo]!;
     const hM = hist[mo + 1]!;
     const wM = hist[mo + 2]!;
     const cM = hist[mo + 3]!;
     const hasMissing = cM > 0;
-    const { G, H, W, C } = this;
+    const { G, H, C } = this;
+    const gini = this.c.criterion === 'gini';
+    const l2 = gini ? 0 : this.c.l2;
     const minLeaf = this.c.minSamplesLeaf;
-    const minHess = this.c.criterion === 'newton' ? this.c.minHessianLeaf : 0;
+    // Both children need positive hessian (weight) sums; boosting also needs them >= minHessianLeaf.
+    const minHess = gini ? Number.MIN_VALUE : Math.max(this.c.minHessianLeaf, Number.MIN_VALUE);
     const parentScore = this.parentScore;
+    let best = this.gain;
     let occupied = hasMissing ? 1 : 0;
     let gL = 0;
     let hL = 0;
@@ -102,13 +111,22 @@ export class BestSplit {
       hL += hist[o + 1]!;
       wL += hist[o + 2]!;
       cL += c;
+      if (cL + cM < minLeaf) continue; // no left child is big enough yet, in either direction
+      if (C - cL < minLeaf) {
+        // Every later threshold leaves even fewer rows on the right; only the occupancy count remains to finish.
+        for (let k = b + 1; k <= hi; k++) if (hist[base + k * STATS + 3]! !== 0) occupied++;
+        break;
+      }
       // Missing values to the right.
-      {
-        const cR = C - cL;
-        const hR = H - hL;
-        if (cL >= minLeaf && cR >= minLeaf && hL > 0 && hR > 0 && hL >= minHess && hR >= minHess) {
-          const gain = this.score(gL, hL) + this.score(G - gL, hR) - parentScore;
-          if (gain > this.gain) this.record(gain, feature, b, false, hasMissing, gL, hL, wL, cL);
+      const hR = H - hL;
+      if (cL >= minLeaf && hL >= minHess && hR >= minHess) {
+        const gR = G - gL;
+        const dL = hL + l2;
+        const dR = hR + l2;
+        const gain = (gL * gL * dR + gR * gR * dL) / (dL * dR) - parentScore;
+        if (gain > best) {
+          best = gain;
+          this.record(gain, feature, binOfSlot ? binOfSlot[b]! : b, false, hasMissing, gL, hL, wL, cL);
         }
       }
       // Missing values to the left.
@@ -116,11 +134,16 @@ export class BestSplit {
         const gl = gL + gM;
         const hl = hL + hM;
         const cl = cL + cM;
-        const cR = C - cl;
-        const hR = H - hl;
-        if (cl >= minLeaf && cR >= minLeaf && hl > 0 && hR > 0 && hl >= minHess && hR >= minHess) {
-          const gain = this.score(gl, hl) + this.score(G - gl, hR) - parentScore;
-          if (gain > this.gain) this.record(gain, feature, b, true, true, gl, hl, wL + wM, cl);
+        const hr = H - hl;
+        if (C - cl >= minLeaf && hl >= minHess && hr >= minHess) {
+          const gr = G - gl;
+          const dl = hl + l2;
+          const dr = hr + l2;
+          const gain = (gl * gl * dr + gr * gr * dl) / (dl * dr) - parentScore;
+          if (gain > best) {
+            best = gain;
+            this.record(gain, feature, binOfSlot ? binOfSlot[b]! : b, true, true, gl, hl, wL + wM, cl);
+          }
         }
       }
     }

@@ -130,11 +130,18 @@ export class Journal {
       throw err;
     }
     await out.close();
-    await this.handle.close();
-    await rename(tmp, this.path);
+    // Rename while the old file is still open: if the rename fails, the old handle keeps working.
+    try {
+      await rename(tmp, this.path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
     await fsyncDir(dirname(this.path));
+    const old = this.handle;
     this.handle = await open(this.path, 'a');
     this.bytes = size;
+    await old.close();
   }
 
   async close(): Promise<void> {

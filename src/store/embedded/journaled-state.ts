@@ -75,11 +75,22 @@ export class JournaledState {
     });
   }
 
+  /** The last compaction failure, if any (for diagnostics; the store keeps working with a longer journal). */
+  lastCompactionError: Error | null = null;
+
   private async compactIfDue(): Promise<void> {
     const size = this.journal.size;
     if (size < this.options.compactAtBytes || size < 2 * this.sizeAfterCompaction) return;
-    await this.journal.rewrite(this.state.snapshotRecords());
-    this.sizeAfterCompaction = this.journal.size;
+    try {
+      await this.journal.rewrite(this.state.snapshotRecords());
+      this.sizeAfterCompaction = this.journal.size;
+      this.lastCompactionError = null;
+    } catch (err) {
+      // The write that triggered this is already durable, so it must not be reported as failed. A failed
+      // compaction leaves the old journal untouched; try again once it has doubled once more.
+      this.lastCompactionError = err as Error;
+      this.sizeAfterCompaction = size;
+    }
   }
 
   private assertOpen(): void {

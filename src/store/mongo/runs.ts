@@ -57,7 +57,7 @@ export function mongoRuns(c: Collections): ExperimentStore {
         tags: { ...input.tags },
         status: 'RUNNING',
         error: null,
-        startTime: input.startTime ?? new Date(),
+        startTime: new Date(input.startTime ?? Date.now()),
         endTime: null,
         artifactId: null,
       };

@@ -160,6 +160,17 @@ export function classifierContract(factory: ClassifierFactory, options: Contract
     assert.ok(pm.every((v) => v >= 0 && v <= 1), `P(1) of all-missing rows: ${pm}`);
   });
 
+  test(`${kind}: a training set with a single class predicts that class`, async () => {
+    const { X } = noisy(200, 4, 18);
+    const probe = noisy(50, 4, 19).X;
+    for (const cls of [0, 1]) {
+      const c = factory.create(fast);
+      await c.fit(X, new Uint8Array(200).fill(cls), { seed: 1 });
+      const pred = c.predict(probe);
+      assert.ok(pred.every((v) => v === cls), `all-${cls} training set`);
+    }
+  });
+
   test(`${kind}: rejects bad input with messages that name the problem`, async () => {
     const { X, y } = noisy(100, 4, 17);
     assert.throws(() => factory.create({ nonsense: 1 }), new RegExp(`${kind}: invalid parameters`));

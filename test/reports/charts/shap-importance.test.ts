@@ -27,6 +27,13 @@ test('diverging bars: signed value on x, features on y in |value| order, colour 
   assert.equal(zero.encoding.x.datum, 0);
 });
 
+test('the x axis names the SHAP units when known', () => {
+  const axisTitle = (outputSpace?: 'raw' | 'probability') => findLayer(shapImportanceSpec({ context, shapImportance: shap, outputSpace }), 'bar').encoding.x.title;
+  assert.equal(axisTitle('raw'), 'mean SHAP value (log-odds units)');
+  assert.equal(axisTitle('probability'), 'mean SHAP value (probability units)');
+  assert.equal(axisTitle(), 'mean SHAP value');
+});
+
 test('top N keeps the strongest features and says so', () => {
   const spec = shapImportanceSpec({ context, shapImportance: shap, top: 2 });
   assert.deepEqual(findLayer(spec, 'bar').data.values.map((v: { feature: string }) => v.feature), ['MACD', '7_day_RSI']);

@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Matrix } from '../../src/models/matrix.ts';
+import { toRows } from '../../src/models/matrix.ts';
+import { createRng } from '../../src/models/rng.ts';
+import { fitStandardizer, standardize } from '../../src/models/standardize.ts';
+import { fitPlatt, parseLibsvmModel, supportVectorMachineFactory as svm } from '../../src/models/svm.ts';
+import { loadLibsvm } from '../../src/models/wasm-guard.ts';
+
+/** Class 1 inside a ball, class 0 outside: needs the RBF kernel. */
+function ball(n: number, d: number, seed: number, firstLabel?: 0 | 1): { X: Matrix; y: Uint8Array } {
+  const rng = createRng(seed);
+  const data = new Float64Array(n * d);
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    for (;;) {
+      let r2 = 0;
+      for (let j = 0; j < d; j++) {
+        data[i * d + j] = rng() * 2 - 1;
+        r2 += data[i * d + j]! ** 2;
+      }
+      y[i] = r2 < 0.5 ? 1 : 0;
+      if (Math.abs(r2 - 0.5) > 0.08 && (i > 0 || firstLabel === undefined || y[i] === firstLabel)) break;
+    }
+  }
+  return { X: { nRows: n, nCols: d, data }, y };
+}
+
+function accuracy(pred: Uint8Array, y: Uint8Array): number {
+  let ok = 0;
+  for (let i = 0; i < y.length; i++) ok += pred[i] === y[i] ? 1 : 0;
+  return ok / y.length;
+}
+
+const holdout = ball(300, 3, 99);
+
+test('SVM learns a non-linear separable problem, whichever label libsvm sees first', async () => {
+  // libsvm orders its labels by first appearance; P(1) must still be the probability of label 1.
+  for (const firstLabel of [0, 1] as const) {
+    const train = ball(500, 3, 1 + firstLabel, firstLabel);
+    assert.equal(train.y[0], firstLabel);
+    const model = svm.create();
+    await model.fit(train.X, train.y, { seed: 1 });
+    assert.ok(accuracy(model.predict(holdout.X), holdout.y) > 0.95, `first label ${firstLabel}`);
+    const p = model.predictProba(holdout.X);
+    let pInside = 0, pOutside = 0;
+    holdout.y.forEach((v, i) => (v ? (pInside += p[i]!) : (pOutside += p[i]!)));
+    assert.ok(pInside / holdout.y.reduce((a, b) => a + b, 0) > 0.8, 'class-1 rows get high P(1)');
+    assert.ok(pOutside / (holdout.y.length - holdout.y.reduce((a, b) => a + b, 0)) < 0.2, 'class-0 rows get low P(1)');
+  }
+});
+
+test('our decision function agrees with libsvm\'s own predictions', async () => {
+  // Same solver inputs as fit() uses internally; libsvm's predicted labels must match the sign of our f(x).
+  const { X, y } = ball(400, 4, 3);
+  const model = svm.create({ gamma: 0.5 }) as ReturnType<typeof svm.create> & { decisionFunction(X: Matrix): Float64Array };
+  await model.fit(X, y, { seed: 1 });
+  const Z = standardize(fitStandardizer(X, 't'), X, 't');
+  const SVM = (await loadLibsvm()) as any;
+  const reference = new SVM({
+    type: SVM.SVM_TYPES.C_SVC, kernel: SVM.KERNEL_TYPES.RBF, gamma: 0.5, cost: 1, tolerance: 1e-3, shrinking: true,
+    probabilityEstimates: false, weight: { 0: 400 / (2 * (400 - y.reduce((a, b) => a + b, 0))), 1: 400 / (2 * y.reduce((a, b) => a + b, 0)) }, quiet: true,
+  });
+  reference.train(toRows(Z), Array.from(y));
+  const probe = ball(300, 4, 4).X;
+  const labels: number[] = reference.predict(toRows(standardize(fitStandardizer(X, 't'), probe, 't')));
+  reference.free();
+  const dec = model.decisionFunction(probe);
+  let agree = 0;
+  labels.forEach((l, i) => (agree += (dec[i]! > 0 ? 1 : 0) === l ? 1 : 0));
+  assert.ok(agree >= 299, `${agree} of 300 agree`); // libsvm rounds rho to 6 digits: at most a borderline row differs
+});
+
+test('the same seed gives identical probabilities (libsvm\'s own -b 1 does not)', async () => {
+  const { X, y } = ball(300, 3, 5);
+  const fit = async (seed: number) => {
+    const m = svm.create();
+    await m.fit(X, y, { seed });
+    return m.predictProba(holdout.X);
+  };
+  const a = await fit(11);
+  assert.deepEqual(await fit(11), a);
+  assert.notDeepEqual(await fit(12), a, 'another seed draws other Platt folds');
+});
+
+test('SVM round-trips through JSON with identical probabilities', async () => {
+  const { X, y } = ball(300, 3, 6);
+  const model = svm.create({ C: 2 });
+  await model.fit(X, y, { seed: 1 });
+  const loaded = svm.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+  assert.deepEqual(loaded.predictProba(holdout.X), model.predictProba(holdout.X));
+  assert.equal(loaded.params.C, 2);
+});
+
+test('class weights move the decision boundary; sample weights are refused', async () => {
+  // (Platt scaling re-calibrates probabilities to the observed labels, so the weights show in the decision values.)
+  const { X, y } = ball(300, 3, 7);
+  const positives = async (classWeight: { 0: number; 1: number }) => {
+    const m = svm.create() as ReturnType<typeof svm.create> & { decisionFunction(X: Matrix): Float64Array };
+    await m.fit(X, y, { seed: 1, classWeight });
+    return m.decisionFunction(holdout.X).filter((v) => v > 0).length;
+  };
+  const favourOne = await positives({ 0: 0.1, 1: 10 });
+  const favourZero = await positives({ 0: 10, 1: 0.1 });
+  assert.ok(favourOne > favourZero + 10, `${favourOne} vs ${favourZero} positive decisions`);
+  await assert.rejects(svm.create().fit(X, y, { seed: 1, sampleWeight: new Float64Array(300).fill(1) }), /sampleWeight is not supported/);
+  await assert.rejects(svm.create().fit(X, new Uint8Array(300), { seed: 1 }), /only class 0/);
+});
+
+test('parseLibsvmModel reads labels, rho and one coefficient per support vector', () => {
+  const text = 'svm_type c_svc\nkernel_type rbf\ngamma 0.5\nnr_class 2\ntotal_sv 3\nrho -0.25\nlabel 1 0\nnr_sv 2 1\nSV\n0.5 1:0.1 2:0.2 \n1 1:0.3 2:0.4 \n-1.5 1:0.5 2:0.6 \n';
+  const m = parseLibsvmModel(text);
+  assert.equal(m.firstLabel, 1);
+  assert.equal(m.rho, -0.25);
+  assert.deepEqual(Array.from(m.coef), [0.5, 1, -1.5]);
+  assert.throws(() => parseLibsvmModel('svm_type c_svc\nnr_class 3\nSV\n'), /unexpected libsvm model text/);
+});
+
+test('Platt scaling fits a decreasing sigmoid in the decision value', () => {
+  // Decision values that separate the classes: A must be negative (P(1) grows with f) and P(1 | f=0) ≈ 0.5.
+  const dec = Float64Array.from({ length: 200 }, (_, i) => (i - 100) / 25 + (i % 7 === 0 ? -2 : 0));
+  const y = Uint8Array.from(dec, (v) => (v > 0 ? 1 : 0));
+  const { A, B } = fitPlatt(dec, y);
+  assert.ok(A < -1, `A = ${A}`);
+  assert.ok(Math.abs(B) < 0.5, `B = ${B}`);
+});
