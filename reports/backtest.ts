@@ -1,7 +1,7 @@
 /**
  * A backtest of a model's signals: trade on them over the test window and compare with buy-and-hold of the same coin.
  *
- * The rules (docs/reports.md repeats them for users):
+ * The rules (the README repeats them for users):
  *
  * - Day i carries a signal when proba[i] >= threshold. The signal is known at the close of day i (the feature row is
  *   built from candle i), so every action happens at close[i]. Each row counts as one day; `window` counts rows.

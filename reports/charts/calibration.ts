@@ -51,6 +51,9 @@ export function brierScore(proba: ArrayLike<number>, labels: ArrayLike<number>):
   return s / proba.length;
 }
 
+/** Tenths: Vega's automatic ticks on an 800 px axis are twentieths, which a one-decimal format prints twice each. */
+const TICKS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
 export interface CalibrationInput {
   readonly context: ChartContext;
   readonly proba: ArrayLike<number>;
@@ -77,8 +80,8 @@ export function calibrationSpec(input: CalibrationInput): TopLevelSpec {
         data: { values: [{ p: 0, q: 0 }, { p: 1, q: 1 }] },
         mark: { type: 'line', strokeDash: [6, 4], color: COLORS.muted },
         encoding: {
-          x: { field: 'p', type: 'quantitative', scale: { domain: [0, 1] }, title: 'mean predicted probability', axis: { format: '.1f' } },
-          y: { field: 'q', type: 'quantitative', scale: { domain: [0, 1] }, title: 'observed frequency of the trend', axis: { format: '.1f' } },
+          x: { field: 'p', type: 'quantitative', scale: { domain: [0, 1] }, title: 'mean predicted probability', axis: { format: '.1f', values: TICKS } },
+          y: { field: 'q', type: 'quantitative', scale: { domain: [0, 1] }, title: 'observed frequency of the trend', axis: { format: '.1f', values: TICKS } },
         },
       },
       {

@@ -117,7 +117,7 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       },
       async poolMetrics(symbol, trend) {
         const v = await champion(symbol, trend);
-        return v ? { name: `${symbol}-${trend}-pool.png`, title: `Pool metrics: ${symbol} ${trend}`, png: await poolMetricsChartPng(v) } : null;
+        return v ? { name: `${symbol}-${trend}-pool.png`, title: `Pool metrics: ${symbol} ${trend}`, png: await poolMetricsChartPng(v, { gate: config.gate }) } : null;
       },
       async dailySignals(predictions, date) {
         if (predictions.length === 0) return null;

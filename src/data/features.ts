@@ -1,6 +1,6 @@
 /**
  * The 19 model features, defined exactly as the seed project defined them from Alpha Vantage's TA-Lib indicator
- * values, but computed locally from one OHLCV series (see docs/indicators.md for why).
+ * values, but computed locally from one OHLCV series (see the README for why).
  *
  * A feature row exists for every candle whose 19 values are all finite. Rows lost to indicator warm-up (the first
  * `featureWarmup(period)` candles) and rows with NaN/±Infinity (e.g. OBV going 0 -> x, a division by zero in the

@@ -31,7 +31,7 @@ export interface KernelBudget {
 /**
  * KernelSHAP costs rows × nSamples × background model evaluations, and a model evaluation ranges from microseconds
  * (Ridge) to a pass over ~1800 support vectors (SVM). The budgets keep every kind within a few seconds on two cores
- * (docs/classifiers.md has the measured cost table) so that explaining all 40 champions fits the 60 s target.
+ * (the README has the measured cost table) so that explaining all 40 champions fits the 60 s target.
  */
 export const KERNEL_BUDGETS: Partial<Record<ClassifierKind, KernelBudget>> = {
   Ridge: { backgroundSize: 20, nSamples: 1024, maxRows: 200 },

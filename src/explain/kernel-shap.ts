@@ -19,7 +19,7 @@
  * Cost: per row, the model predicts (coalitions × background rows) rows — 2086 × 20 ≈ 42k rows for 19 features.
  * Measured for 100 rows with 20 background rows: Ridge 1.6 s at the default budget, MLP 2.4 s at 500 coalitions;
  * kNN and SVM cost what predicting that many rows costs (~19 s and ~36 s at 200 coalitions), so callers should
- * size nSamples and the background per kind (see docs/classifiers.md).
+ * size nSamples and the background per kind (see the README).
  */
 import type { Matrix } from '../models/matrix.ts';
 import { createRng, type Rng } from '../models/rng.ts';

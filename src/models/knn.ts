@@ -7,7 +7,7 @@
  * weights explicitly, each neighbour votes with its row weight: P(1) = Σ w(neighbours of class 1) / Σ w(neighbours).
  *
  * Own brute-force search on typed arrays instead of `ml-knn`: the artifact is the (scaled) training set either
- * way, and a flat Float64Array scan with early exit beats ml-knn's KD-tree in 19 dimensions (see docs/classifiers.md).
+ * way, and a flat Float64Array scan with early exit beats ml-knn's KD-tree in 19 dimensions (see the README).
  * Ties in distance go to the earlier training row, so results are deterministic.
  */
 import { z } from 'zod';

@@ -5,7 +5,7 @@
  * scikit-learn does). P(1) is the mean over trees of the leaf's weighted class-1 fraction (identity link).
  *
  * Difference from scikit-learn: split thresholds are bin edges (<= 255 quantile bins per feature) instead of every
- * midpoint between sorted values. That is what makes it fast (see docs/tree-engine.md for measured numbers).
+ * midpoint between sorted values. That is what makes it fast (see the README for measured numbers).
  */
 import { z } from 'zod';
 import { type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights } from './classifier.ts';

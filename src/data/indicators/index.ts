@@ -1,6 +1,6 @@
 /**
  * TA-Lib-exact technical indicators on Float64Arrays. Each returns arrays of the input length with NaN during
- * TA-Lib's warm-up (its `begIndex`), then TA-Lib's values for startIdx = 0. See docs/indicators.md.
+ * TA-Lib's warm-up (its `begIndex`), then TA-Lib's values for startIdx = 0. See the README.
  */
 export { sma, smaFrom, smaLookback } from './sma.ts';
 export { emaFrom, emaK, emaLookback } from './ema.ts';

@@ -7,7 +7,6 @@ import type { TopLevelSpec } from 'vega-lite';
 import { renderSvgWithWarnings } from '../../../reports/render.ts';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../../reports/charts/theme.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loose = any;
 
 export function loose(spec: TopLevelSpec): Loose {
