@@ -9,6 +9,13 @@ import type { SignalPoolServices } from './services.ts';
 
 export const BOOTSTRAP_JOB = 'bootstrap';
 
+/**
+ * The bootstrap trains the fast kinds only (seconds per pool instead of tens of seconds: SVM, MLP and NeuralNet
+ * dominate the cost on two cores), so the first models are served within minutes. The weekly job and `/deploy`
+ * train the full pool of ten, and a slow kind that beats the champion then takes over.
+ */
+export const BOOTSTRAP_POOL = ['RandomForest', 'XGBoost', 'HistGradientBoosting', 'AdaBoost', 'Ridge', 'KNeighbors', 'LightGBM'];
+
 export async function needsBootstrap(services: SignalPoolServices): Promise<boolean> {
   const done = await services.store.getJobRun(BOOTSTRAP_JOB, 'initial');
   if (done?.status === 'SUCCEEDED') return false;
@@ -24,7 +31,7 @@ export async function bootstrap(services: SignalPoolServices, opts: { signal?: A
     if (symbols.length === 0 || opts.signal?.aborted) continue;
     logger.info(`bootstrap: deploying ${trend} for ${symbols.length} coins`, { symbols });
     const summary = await services.deploy({
-      trend, symbols, actor: 'bootstrap', signal: opts.signal,
+      trend, symbols, actor: 'bootstrap', signal: opts.signal, classifiers: BOOTSTRAP_POOL,
       onProgress: (e) => {
         if (e.type === 'symbol') {
           const s = e.summary;

@@ -20,7 +20,8 @@ import { registeredModelName, type JsonValue, type Store, type VersionTags } fro
 import { loadModel, saveModel } from './artifacts.ts';
 import { checkGate, decideChampion } from './gate.ts';
 import { evaluate, finiteMetrics } from './metrics.ts';
-import { selectBest, trainMember, type MakeClassifier, type Member, type MemberResult } from './pool.ts';
+import { selectBest, type MakeClassifier, type Member, type MemberResult } from './pool.ts';
+import { inProcessTrainer, workerTrainer, type Trainer } from './trainer.ts';
 import { seedSplit, walkForwardSplit, type SplitPlan } from './split.ts';
 
 export type Protocol = 'seed' | 'walk-forward';
@@ -37,8 +38,10 @@ export interface DeployDeps {
   logger: Logger;
   loadCandles(symbol: string): Promise<Candle[]>;
   now?: () => Date;
-  /** Defaults to the classifier registry; tests inject failing classifiers. */
+  /** Defaults to the classifier registry; tests inject failing classifiers (training then runs in-process). */
   makeClassifier?: MakeClassifier;
+  /** Where pool members train; default worker threads (in-process when makeClassifier is given). */
+  trainer?: Trainer;
 }
 
 export interface DeployOptions {
@@ -71,7 +74,7 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new Error('deployment aborted');
 }
 
-export async function deploySymbol(deps: DeployDeps, symbol: string, opts: DeployOptions, progress: { done: number; total: number }): Promise<SymbolDeploySummary> {
+export async function deploySymbol(deps: DeployDeps & { trainer: Trainer }, symbol: string, opts: DeployOptions, progress: { done: number; total: number }): Promise<SymbolDeploySummary> {
   const { config, store, logger } = deps;
   const trend = opts.trend;
   const log = logger.child({ symbol, trend });
@@ -95,15 +98,20 @@ export async function deploySymbol(deps: DeployDeps, symbol: string, opts: Deplo
     });
 
     timings.dataSeconds = lap();
-    const members: Member[] = [];
-    for (const kind of opts.classifiers) {
-      throwIfAborted(opts.signal);
-      const member = await trainMember(kind, data, plan, opts.seed, deps.makeClassifier);
-      members.push(member);
-      await logChildRun(deps, opts, parent.id, symbol, member, data);
-      progress.done++;
-      opts.onProgress?.({ type: 'classifier', symbol, classifier: kind, done: progress.done, total: progress.total, ok: member.ok, seconds: member.fitSeconds });
-    }
+    throwIfAborted(opts.signal);
+    // Every kind trains concurrently on the trainer; each run is logged as soon as its kind completes. Selection
+    // reads `members` in pool order, so the outcome does not depend on completion order.
+    let logging = Promise.resolve();
+    const members: Member[] = await Promise.all(opts.classifiers.map(async (kind) => {
+      const member = await deps.trainer.train(kind, data, plan, opts.seed);
+      logging = logging.then(async () => {
+        await logChildRun(deps, opts, parent.id, symbol, member, data);
+        progress.done++;
+        opts.onProgress?.({ type: 'classifier', symbol, classifier: kind, done: progress.done, total: progress.total, ok: member.ok, seconds: member.fitSeconds });
+      });
+      return member;
+    }));
+    await logging;
     throwIfAborted(opts.signal);
 
     timings.poolSeconds = lap();
@@ -167,7 +175,7 @@ interface Selected {
   testWindow: string;
 }
 
-async function registerSelected(deps: DeployDeps, opts: DeployOptions, s: Selected, timings: { shapSeconds: number }): Promise<Partial<SymbolDeploySummary>> {
+async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: DeployOptions, s: Selected, timings: { shapSeconds: number }): Promise<Partial<SymbolDeploySummary>> {
   const { config, store } = deps;
   const { data, plan, best } = s;
   const modelName = registeredModelName(data.symbol, data.trend);
@@ -176,7 +184,7 @@ async function registerSelected(deps: DeployDeps, opts: DeployOptions, s: Select
   let finalModel = best.model;
   let trainEnd = plan.protocol === 'seed' ? plan.train.end : plan.finalTrain.end;
   if (plan.protocol === 'walk-forward') {
-    const refit = await trainMember(best.kind, data, { protocol: 'seed', train: { start: 0, end: data.y.length }, test: plan.test }, opts.seed, deps.makeClassifier);
+    const refit = await deps.trainer.train(best.kind, data, { protocol: 'seed', train: { start: 0, end: data.y.length }, test: plan.test }, opts.seed);
     if (!refit.ok) throw new Error(`refit of ${best.kind} on all rows failed: ${refit.error}`);
     finalModel = refit.model;
     trainEnd = data.y.length;
@@ -261,12 +269,17 @@ export async function deployTrend(deps: DeployDeps, opts: DeployOptions): Promis
   opts.onProgress?.({ type: 'start', trend: opts.trend, symbols: opts.symbols, classifiers: opts.classifiers, total });
   const progress = { done: 0, total };
   const results: SymbolDeploySummary[] = [];
-  for (const [i, symbol] of opts.symbols.entries()) {
-    if (opts.signal?.aborted) break;
-    const summary = await deploySymbol(deps, symbol, opts, progress);
-    progress.done = (i + 1) * opts.classifiers.length; // keep the bar exact when a symbol failed early
-    results.push(summary);
-    opts.onProgress?.({ type: 'symbol', summary, done: progress.done, total });
+  const trainer = deps.trainer ?? (deps.makeClassifier ? inProcessTrainer(deps.makeClassifier) : workerTrainer());
+  try {
+    for (const [i, symbol] of opts.symbols.entries()) {
+      if (opts.signal?.aborted) break;
+      const summary = await deploySymbol({ ...deps, trainer }, symbol, opts, progress);
+      progress.done = (i + 1) * opts.classifiers.length; // keep the bar exact when a symbol failed early
+      results.push(summary);
+      opts.onProgress?.({ type: 'symbol', summary, done: progress.done, total });
+    }
+  } finally {
+    if (!deps.trainer) await trainer.close();
   }
   return { trend: opts.trend, protocol: opts.protocol, startedAt, seconds: (performance.now() - t0) / 1000, symbols: results };
 }
