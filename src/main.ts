@@ -68,7 +68,13 @@ installSignalHandlers(stopFns, { timeoutMs: 20_000, exit: (code) => process.exit
 if (await needsBootstrap(services)) {
   logger.info('empty registry: bootstrapping (deploy both trends on the configured data, then predict)');
   bootstrap(services, { signal: bootAbort.signal, owner }).then(
-    () => logger.info('bootstrap finished: try GET /models and GET /prediction?symbol=BTC&trend_type=uptrend'),
+    async () => {
+      const first = (await services.listChampions())[0];
+      const where = `http://${config.http.host}:${config.http.port}`;
+      logger.info(first
+        ? `bootstrap finished: try curl ${where}/models and curl '${where}/prediction?symbol=${first.symbol}&trend_type=${first.trend}'`
+        : 'bootstrap finished, but no model passed the registration gate; see the runs with `npx signal-pool runs`');
+    },
     (err) => logger.error(`bootstrap failed: ${(err as Error).message}`),
   );
 }

@@ -13,6 +13,7 @@
  * weighted per row (balanced class weights by default, times any sample weights), with the weights rescaled to
  * mean 1 so alpha keeps scikit-learn's meaning. scikit-learn's MLP has no class_weight.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights, thresholdProba } from './classifier.ts';
 import type { Matrix } from './matrix.ts';
@@ -217,24 +218,24 @@ class AdamBlock {
 function train(Z: Matrix, y: Uint8Array, w: Float64Array, p: MlpParams, rng: Rng): { net: Network; epochs: number; loss: number } {
   const { nRows: n, nCols: d, data } = Z;
   const H = p.hiddenUnits;
-  const net = initNetwork(d, H, rng);
-  const { w1, w2 } = net;
-  const g: Network = { w1: new Float64Array(d * H), b1: new Float64Array(H), w2: new Float64Array(H), b2: new Float64Array(1) };
-  const gw1 = g.w1, gb1 = g.b1, gw2 = g.w2;
-  const blocks = (['w1', 'b1', 'w2', 'b2'] as const).map((k) => new AdamBlock(net[k], g[k]));
+  const init = initNetwork(d, H, rng);
   const batchSize = Math.min(p.batchSize, n);
-  const order = new Int32Array(n).map((_, i) => i);
-  // Rows are processed four at a time (see hiddenLayer4). A batch is gathered into zb and padded with zero rows
-  // whose output delta is 0, so the padding contributes nothing.
   const padded = Math.ceil(batchSize / 4) * 4;
-  const zb = new Float64Array(padded * d);
-  const hb = new Float64Array(padded * H); // ReLU activations of the batch
-  const outDelta = new Float64Array(padded); // d(batch loss)/d(output) per row
+  const P = H * d + 2 * H + 1;
+  const k = createKernels(P, d, H, padded);
+  const { params, w1, w2, b2, grad, zb, zT, hT, od, out, f64 } = k.views;
+  w1.set(init.w1);
+  params.subarray(H * d, H * d + H).set(init.b1);
+  w2.set(init.w2);
+  b2[0] = init.b2[0]!;
+  const order = new Int32Array(n).map((_, i) => i);
   let t = 0;
   let bestLoss = Infinity;
   let noImprovement = 0;
   let epoch = 0;
   let epochLoss = NaN;
+  const c1 = 1 - BETA1, c2 = 1 - BETA2;
+  const nW1 = H * d;
 
   while (epoch < p.maxIter) {
     epoch++;
@@ -243,62 +244,78 @@ function train(Z: Matrix, y: Uint8Array, w: Float64Array, p: MlpParams, rng: Rng
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(n, start + batchSize) - start;
       const mp = Math.ceil(m / 4) * 4;
-      for (let b = 0; b < m; b++) zb.set(data.subarray(order[start + b]! * d, (order[start + b]! + 1) * d), b * d);
-      zb.fill(0, m * d, mp * d);
-
-      // Forward pass: hidden layer four rows at a time, then the output and its delta w (p - y) / m.
-      for (let b = 0; b < mp; b += 4) hiddenLayer4(net, zb, b * d, d, H, hb, b * H);
+      for (let b = 0; b < m; b++) {
+        const src = order[start + b]! * d;
+        const dst = b * d;
+        for (let j = 0; j < d; j++) {
+          const v = data[src + j]!;
+          zb[dst + j] = v;
+          zT[j * mp + b] = v;
+        }
+      }
+      for (let b = m; b < mp; b++) {
+        for (let j = 0; j < d; j++) {
+          zb[b * d + j] = 0;
+          zT[j * mp + b] = 0;
+        }
+        od[b] = 0;
+      }
+      k.forward(k.at.w1, k.at.b1, k.at.zT, k.at.hT, d, H, mp);
+      k.output(k.at.hT, k.at.w2, b2[0]!, k.at.out, H, mp);
       let dataLoss = 0;
       for (let b = 0; b < m; b++) {
         const r = order[start + b]!;
-        const prob = sigmoid(outputOf(net, hb, b * H, H));
+        const prob = sigmoid(out[b]!);
         const pc = Math.min(Math.max(prob, LOSS_CLIP), 1 - LOSS_CLIP);
         dataLoss -= w[r]! * (y[r] ? Math.log(pc) : Math.log(1 - pc));
-        outDelta[b] = (w[r]! * (prob - y[r]!)) / m;
+        od[b] = (w[r]! * (prob - y[r]!)) / m;
       }
-      outDelta.fill(0, m, mp);
       let sq = 0;
-      for (let i = 0; i < w1.length; i++) sq += w1[i]! * w1[i]!;
+      for (let i = 0; i < nW1; i++) sq += w1[i]! * w1[i]!;
       for (let j = 0; j < H; j++) sq += w2[j]! * w2[j]!;
-      accumulated += dataLoss + 0.5 * p.alpha * sq; // = (batch mean loss + L2 / m) * m
-
-      // Backward pass, four rows at a time: gradients of the batch loss including the L2 term alpha * W / m.
-      const l2 = p.alpha / m;
-      for (let i = 0; i < w1.length; i++) gw1[i] = l2 * w1[i]!;
-      for (let j = 0; j < H; j++) gw2[j] = l2 * w2[j]!;
-      gb1.fill(0);
+      accumulated += dataLoss + 0.5 * p.alpha * sq;
+      k.backward(k.at.w1, k.at.w2, k.at.hT, k.at.zb, k.at.od, k.at.delta, k.at.gw1, k.at.gb1, k.at.gw2, p.alpha / m, d, H, mp);
       let gb2 = 0;
-      for (let b = 0; b < mp; b += 4) {
-        const od0 = outDelta[b]!, od1 = outDelta[b + 1]!, od2 = outDelta[b + 2]!, od3 = outDelta[b + 3]!;
-        gb2 += od0 + od1 + od2 + od3;
-        const z0 = b * d, z1 = z0 + d, z2 = z1 + d, z3 = z2 + d;
-        const h0 = b * H;
-        for (let j = 0; j < H; j++) {
-          const a0 = hb[h0 + j]!, a1 = hb[h0 + H + j]!, a2 = hb[h0 + 2 * H + j]!, a3 = hb[h0 + 3 * H + j]!;
-          gw2[j] += od0 * a0 + od1 * a1 + od2 * a2 + od3 * a3;
-          // An inactive ReLU unit (activation 0) passes no gradient back.
-          const wj = w2[j]!;
-          const d0 = a0 > 0 ? od0 * wj : 0, d1 = a1 > 0 ? od1 * wj : 0, d2 = a2 > 0 ? od2 * wj : 0, d3 = a3 > 0 ? od3 * wj : 0;
-          if (d0 === 0 && d1 === 0 && d2 === 0 && d3 === 0) continue;
-          gb1[j] += d0 + d1 + d2 + d3;
-          const o = j * d;
-          for (let k = 0; k < d; k++) gw1[o + k] += d0 * zb[z0 + k]! + d1 * zb[z1 + k]! + d2 * zb[z2 + k]! + d3 * zb[z3 + k]!;
-        }
-      }
-      g.b2[0] = gb2;
+      for (let b = 0; b < mp; b += 4) gb2 += od[b]! + od[b + 1]! + od[b + 2]! + od[b + 3]!;
+      grad[P - 1] = gb2;
       t++;
       const lrT = (p.learningRate * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t);
-      for (const block of blocks) block.step(lrT);
+      k.adam(k.at.params, k.at.grad, k.at.m, k.at.v, P, lrT, BETA1, c1, BETA2, c2, ADAM_EPS);
     }
     epochLoss = accumulated / n;
     if (!Number.isFinite(epochLoss)) throw new Error(`${KIND}: training diverged at epoch ${epoch} (loss ${epochLoss})`);
-    // scikit-learn's _update_no_improvement_count with early_stopping=False.
     if (epochLoss > bestLoss - p.tol) noImprovement++;
     else noImprovement = 0;
     if (epochLoss < bestLoss) bestLoss = epochLoss;
     if (noImprovement > p.nIterNoChange) break;
   }
+  void f64;
+  const net: Network = { w1: w1.slice(), b1: params.slice(nW1, nW1 + H), w2: w2.slice(), b2: b2.slice() };
   return { net, epochs: epoch, loss: epochLoss };
+}
+
+let kernelModule: WebAssembly.Module | undefined;
+function createKernels(P: number, d: number, H: number, padded: number) {
+  kernelModule ??= new WebAssembly.Module(readFileSync('/tmp/cmp/mlp.wasm'));
+  const instance = new WebAssembly.Instance(kernelModule);
+  const ex = instance.exports as any;
+  const memory = ex.memory as WebAssembly.Memory;
+  let next = 0;
+  const alloc = (len: number) => { const o = next; next += Math.ceil((len * 8) / 16) * 16; return o; };
+  const at = { params: 0, w1: 0, b1: 0, w2: 0, b2: 0, grad: 0, gw1: 0, gb1: 0, gw2: 0, m: 0, v: 0, zb: 0, zT: 0, hT: 0, od: 0, out: 0, delta: 0 };
+  at.params = alloc(P); at.w1 = at.params; at.b1 = at.params + H * d * 8; at.w2 = at.b1 + H * 8; at.b2 = at.w2 + H * 8;
+  at.grad = alloc(P); at.gw1 = at.grad; at.gb1 = at.grad + H * d * 8; at.gw2 = at.gb1 + H * 8;
+  at.m = alloc(P); at.v = alloc(P);
+  at.zb = alloc(padded * d); at.zT = alloc(padded * d); at.hT = alloc(padded * H); at.od = alloc(padded); at.out = alloc(padded); at.delta = alloc(padded * H);
+  const pages = Math.ceil(next / 65536);
+  if (pages > memory.buffer.byteLength / 65536) memory.grow(pages - memory.buffer.byteLength / 65536);
+  const buf = memory.buffer;
+  const v = (o: number, len: number) => new Float64Array(buf, o, len);
+  const views = {
+    f64: new Float64Array(buf), params: v(at.params, P), w1: v(at.w1, H * d), w2: v(at.w2, H), b2: v(at.b2, 1), grad: v(at.grad, P),
+    zb: v(at.zb, padded * d), zT: v(at.zT, padded * d), hT: v(at.hT, padded * H), od: v(at.od, padded), out: v(at.out, padded),
+  };
+  return { at, views, forward: ex.forward, output: ex.output, backward: ex.backward, adam: ex.adam };
 }
 
 function parseParams(params: Partial<Params> | undefined): MlpParams {
