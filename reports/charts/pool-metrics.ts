@@ -53,7 +53,7 @@ export function poolMetricsSpec(input: PoolMetricsInput): TopLevelSpec {
     add(input.gate.negativeAccuracy, 'negative acc.');
     add(input.gate.overall, 'overall');
   }
-  const ruleValues = [...rules.entries()].map(([threshold, names]) => ({ threshold, label: `gate: ${names.join(' & ').replace('positive acc. & negative acc.', 'pos. & neg. accuracy')} ≥ ${threshold.toFixed(2)}` }));
+  const ruleValues = [...rules.entries()].map(([threshold, names]) => ({ threshold, label: `gate: ${names.join(' & ').replace('positive acc. & negative acc.', 'pos. & neg. accuracy')} > ${threshold.toFixed(2)}` }));
 
   const subtitle = [
     `${source === 'test' ? 'Test-window' : 'Mean validation'} metrics of every classifier in the pool` +
