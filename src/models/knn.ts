@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights, thresholdProba } from './classifier.ts';
+import { parseArtifactState, parseParams as parseParamsFor } from './params.ts';
 import type { Matrix } from './matrix.ts';
 import { type Standardizer, assertTrainingSet, fitStandardizer, standardize, standardizerFromJSON, standardizerToJSON } from './standardize.ts';
 
@@ -139,9 +140,7 @@ function findNearest(train: Matrix, q: Float64Array, qOffset: number, k: number,
 }
 
 function parseParams(params: Partial<Params> | undefined): KnnParams {
-  const r = paramsSchema.safeParse({ ...DEFAULTS, ...params });
-  if (!r.success) throw new Error(`${KIND}: invalid params: ${z.prettifyError(r.error)}`);
-  return r.data;
+  return parseParamsFor(KIND, paramsSchema, DEFAULTS, params);
 }
 
 export const kNeighborsFactory: ClassifierFactory = {
@@ -149,20 +148,18 @@ export const kNeighborsFactory: ClassifierFactory = {
   defaultParams: DEFAULTS,
   create: (params) => new KNeighborsClassifier(parseParams(params)),
   fromJSON(state: ClassifierState): Classifier {
-    if (state.kind !== KIND) throw new Error(`${KIND}: cannot load an artifact of kind ${state.kind}`);
+    const data = parseArtifactState(KIND, state, stateSchema);
     const params = parseParams(state.params);
-    const r = stateSchema.safeParse(state.state);
-    if (!r.success) throw new Error(`${KIND}: invalid artifact state: ${z.prettifyError(r.error)}`);
-    const scaler = standardizerFromJSON(r.data.scaler, KIND);
+    const scaler = standardizerFromJSON(data.scaler, KIND);
     const d = scaler.mean.length;
-    const n = r.data.y.length;
-    if (r.data.X.length !== n * d) throw new Error(`${KIND}: artifact has ${r.data.X.length} values for ${n} rows x ${d} features`);
-    if (r.data.weights && r.data.weights.length !== n) throw new Error(`${KIND}: artifact has ${r.data.weights.length} weights for ${n} rows`);
+    const n = data.y.length;
+    if (data.X.length !== n * d) throw new Error(`${KIND}: artifact has ${data.X.length} values for ${n} rows x ${d} features`);
+    if (data.weights && data.weights.length !== n) throw new Error(`${KIND}: artifact has ${data.weights.length} weights for ${n} rows`);
     return new KNeighborsClassifier(params, {
       scaler,
-      train: { nRows: n, nCols: d, data: Float64Array.from(r.data.X) },
-      y: Uint8Array.from(r.data.y),
-      weights: r.data.weights ? Float64Array.from(r.data.weights) : null,
+      train: { nRows: n, nCols: d, data: Float64Array.from(data.X) },
+      y: Uint8Array.from(data.y),
+      weights: data.weights ? Float64Array.from(data.weights) : null,
     });
   },
 };

@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights, thresholdProba } from './classifier.ts';
+import { parseArtifactState, parseParams as parseParamsFor } from './params.ts';
 import type { Matrix } from './matrix.ts';
 import { createRng, shuffleInPlace, type Rng } from './rng.ts';
 import { type Standardizer, assertTrainingSet, fitStandardizer, standardize, standardizerFromJSON, standardizerToJSON } from './standardize.ts';
@@ -246,9 +247,7 @@ function trainNetwork(tf: TfModule, Z: Matrix, y: Uint8Array, w: Float64Array, p
 }
 
 function parseParams(params: Partial<Params> | undefined): NeuralNetParams {
-  const r = paramsSchema.safeParse({ ...DEFAULTS, ...params });
-  if (!r.success) throw new Error(`${KIND}: invalid params: ${z.prettifyError(r.error)}`);
-  return r.data;
+  return parseParamsFor(KIND, paramsSchema, DEFAULTS, params);
 }
 
 export const neuralNetFactory: ClassifierFactory = {
@@ -256,17 +255,15 @@ export const neuralNetFactory: ClassifierFactory = {
   defaultParams: DEFAULTS,
   create: (params) => new NeuralNetClassifier(parseParams(params)),
   fromJSON(state: ClassifierState): Classifier {
-    if (state.kind !== KIND) throw new Error(`${KIND}: cannot load an artifact of kind ${state.kind}`);
+    const data = parseArtifactState(KIND, state, stateSchema);
     const params = parseParams(state.params);
-    const r = stateSchema.safeParse(state.state);
-    if (!r.success) throw new Error(`${KIND}: invalid artifact state: ${z.prettifyError(r.error)}`);
-    const scaler = standardizerFromJSON(r.data.scaler, KIND);
-    const layers = r.data.layers.map((l, i) => {
+    const scaler = standardizerFromJSON(data.scaler, KIND);
+    const layers = data.layers.map((l, i) => {
       if (l.kernel.length !== l.nIn * l.nOut || l.bias.length !== l.nOut) throw new Error(`${KIND}: artifact layer ${i} has inconsistent shapes`);
       return { kernel: Float64Array.from(l.kernel), bias: Float64Array.from(l.bias), nIn: l.nIn, nOut: l.nOut };
     });
     const shapesChain = layers[0]!.nIn === scaler.mean.length && layers[1]!.nIn === layers[0]!.nOut && layers[2]!.nIn === layers[1]!.nOut && layers[2]!.nOut === 1;
     if (!shapesChain) throw new Error(`${KIND}: artifact layers do not chain ${scaler.mean.length} features → 1 output`);
-    return new NeuralNetClassifier(params, { scaler, layers, backend: r.data.backend });
+    return new NeuralNetClassifier(params, { scaler, layers, backend: data.backend });
   },
 };

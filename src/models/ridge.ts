@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights } from './classifier.ts';
+import { parseArtifactState, parseParams as parseParamsFor } from './params.ts';
 import type { Matrix } from './matrix.ts';
 import { type Standardizer, assertTrainingSet, fitStandardizer, standardize, standardizerFromJSON, standardizerToJSON } from './standardize.ts';
 
@@ -194,9 +195,7 @@ function cholesky(A: Float64Array, d: number, jitter: number): Float64Array | nu
 }
 
 function parseParams(params: Partial<Params> | undefined): RidgeParams {
-  const r = paramsSchema.safeParse({ ...DEFAULTS, ...params });
-  if (!r.success) throw new Error(`${KIND}: invalid params: ${z.prettifyError(r.error)}`);
-  return r.data;
+  return parseParamsFor(KIND, paramsSchema, DEFAULTS, params);
 }
 
 export const ridgeFactory: ClassifierFactory = {
@@ -204,12 +203,10 @@ export const ridgeFactory: ClassifierFactory = {
   defaultParams: DEFAULTS,
   create: (params) => new RidgeClassifier(parseParams(params)),
   fromJSON(state: ClassifierState): Classifier {
-    if (state.kind !== KIND) throw new Error(`${KIND}: cannot load an artifact of kind ${state.kind}`);
+    const data = parseArtifactState(KIND, state, stateSchema);
     const params = parseParams(state.params);
-    const r = stateSchema.safeParse(state.state);
-    if (!r.success) throw new Error(`${KIND}: invalid artifact state: ${z.prettifyError(r.error)}`);
-    const scaler = standardizerFromJSON(r.data.scaler, KIND);
-    if (r.data.coef.length !== scaler.mean.length) throw new Error(`${KIND}: artifact has ${r.data.coef.length} coefficients for ${scaler.mean.length} features`);
-    return new RidgeClassifier(params, { scaler, coef: Float64Array.from(r.data.coef), intercept: r.data.intercept });
+    const scaler = standardizerFromJSON(data.scaler, KIND);
+    if (data.coef.length !== scaler.mean.length) throw new Error(`${KIND}: artifact has ${data.coef.length} coefficients for ${scaler.mean.length} features`);
+    return new RidgeClassifier(params, { scaler, coef: Float64Array.from(data.coef), intercept: data.intercept });
   },
 };

@@ -80,7 +80,7 @@ test('KNeighbors round-trips through JSON with identical probabilities', async (
 });
 
 test('KNeighbors validates params and artifacts', () => {
-  assert.throws(() => kNeighborsFactory.create({ nNeighbors: 0 }), /KNeighbors: invalid params/);
+  assert.throws(() => kNeighborsFactory.create({ nNeighbors: 0 }), /KNeighbors: invalid parameters/);
   assert.throws(
     () => kNeighborsFactory.fromJSON({ kind: 'KNeighbors', params: {}, state: { scaler: { mean: [0, 0], scale: [1, 1] }, X: [1, 2, 3], y: [0, 1], weights: null } }),
     /3 values for 2 rows x 2 features/,

@@ -115,7 +115,7 @@ test('balanced class weights raise the minority class probabilities', async () =
 });
 
 test('NeuralNet validates params and artifacts', () => {
-  assert.throws(() => neuralNetFactory.create({ epochs: 0 }), /NeuralNet: invalid params/);
+  assert.throws(() => neuralNetFactory.create({ epochs: 0 }), /NeuralNet: invalid parameters/);
   const layer = { kernel: [1], bias: [0], nIn: 1, nOut: 1 };
   assert.throws(
     () => neuralNetFactory.fromJSON({ kind: 'NeuralNet', params: {}, state: { scaler: { mean: [0, 0], scale: [1, 1] }, layers: [layer, layer, layer], backend: 'wasm' } }),

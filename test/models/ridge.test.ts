@@ -100,8 +100,8 @@ test('Ridge round-trips through JSON with identical probabilities', async () => 
 });
 
 test('Ridge rejects bad params, bad artifacts and unfitted use', () => {
-  assert.throws(() => ridgeFactory.create({ alpha: -1 }), /Ridge: invalid params/);
-  assert.throws(() => ridgeFactory.create({ nope: 1 }), /Ridge: invalid params/);
+  assert.throws(() => ridgeFactory.create({ alpha: -1 }), /Ridge: invalid parameters/);
+  assert.throws(() => ridgeFactory.create({ nope: 1 }), /Ridge: invalid parameters/);
   assert.throws(() => ridgeFactory.create().predict({ nRows: 1, nCols: 1, data: Float64Array.of(1) }), /not fitted/);
   assert.throws(() => ridgeFactory.fromJSON({ kind: 'Ridge', params: {}, state: { coef: [1] } }), /invalid artifact state/);
   assert.throws(() => ridgeFactory.fromJSON({ kind: 'MLP', params: {}, state: {} }), /cannot load an artifact of kind MLP/);

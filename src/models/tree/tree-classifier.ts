@@ -42,14 +42,7 @@ export abstract class TreeEnsembleClassifier<P extends Params> implements Classi
   }
 }
 
-/** Merges `params` over the defaults and validates them; errors name the kind and the parameter. */
-export function parseParams<S extends z.ZodType<Params>>(
-  kind: ClassifierKind, schema: S, defaults: Readonly<Params>, params: Partial<Params> | undefined,
-): z.infer<S> {
-  const parsed = schema.safeParse({ ...defaults, ...(params ?? {}) });
-  if (!parsed.success) throw new Error(`${kind}: invalid parameters: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
+export { parseParams } from '../params.ts';
 
 /** Reads the ensemble of an artifact written by TreeEnsembleClassifier.toJSON. */
 export function ensembleFromState(kind: ClassifierKind, state: ClassifierState): TreeEnsemble {
