@@ -4,11 +4,13 @@
  *
  * libsvm-js (libsvm compiled to wasm) solves the dual problem; everything around the solver is done here:
  * - The class weights are libsvm's per-class C multipliers (-w0/-w1), which is what scikit-learn passes too.
- * - The fitted model is read back from libsvm's model text: the support vectors are taken from the training rows
- *   by index (libsvm prints them with 8 digits), the dual coefficients are printed in full, gamma is ours, and
- *   rho is printed with 6 significant digits (the one rounding left: at most 5e-7·|rho| on a decision value).
- *   Decision values and probabilities are then computed here, so predictions need no wasm at all, round-trip
- *   exactly through JSON, and the wasm heap is freed right after training.
+ * - The fitted model (labels, rho, dual coefficients) is read straight from libsvm's svm_model struct in the wasm
+ *   memory, exactly as the solver left it; the support vectors are taken from the training rows by index, and gamma
+ *   is ours. (libsvm-js's serializeModel() would print the model to a text file in emscripten's in-memory file
+ *   system: 15% of the fit time, with rho rounded to 6 and the coefficients to 16 digits. It remains the fallback
+ *   if the struct ever fails its checks; see readModelStruct.) Decision values and probabilities are then computed
+ *   here, so predictions need no wasm at all, round-trip exactly through JSON, and the wasm heap is freed right
+ *   after training.
  * - Probabilities use Platt scaling fitted exactly like libsvm's `-b 1` (5-fold cross-validated decision values,
  *   then Lin, Lin & Weng's Newton method), but with the folds drawn from our seeded RNG: libsvm draws them with C
  *   `rand()`, whose state carries over between fits in one process, so two identical fits gave different
@@ -17,8 +19,10 @@
  *
  * Per-row sample weights are not supported by libsvm (only per-class weights); fit() rejects them.
  */
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, balancedClassWeight, thresholdProba } from './classifier.ts';
+import { parseArtifactState, parseParams as parseParamsFor } from './params.ts';
 import { type Matrix, rowOf } from './matrix.ts';
 import { createRng, shuffleInPlace } from './rng.ts';
 import { type Standardizer, assertTrainingSet, fitStandardizer, standardize, standardizerFromJSON, standardizerToJSON } from './standardize.ts';
@@ -152,21 +156,53 @@ function scaleGamma(Z: Matrix): number {
   return v > 0 ? 1 / (Z.nCols * v) : 1;
 }
 
+/**
+ * f(x) = -rho + Σ_v coef_v · exp(-gamma · Σ_j (x_j - sv_vj)²) per row, terms in support-vector order. Rows are taken
+ * four at a time so that each support-vector value is loaded once for four rows (2.5x faster in V8); every row's
+ * sums are still the same operations in the same order as a one-row loop, so the values do not depend on blocking.
+ */
 function decisionValues(f: KernelExpansion, Z: Matrix): Float64Array {
-  const { supportVectors: S, coef, gamma, rho } = f;
-  const d = Z.nCols;
-  const out = new Float64Array(Z.nRows);
-  for (let i = 0; i < Z.nRows; i++) {
+  const sv = f.supportVectors.data;
+  const nSv = f.supportVectors.nRows;
+  const { coef, rho } = f;
+  const negGamma = -f.gamma;
+  const { nRows: n, nCols: d, data: z } = Z;
+  const out = new Float64Array(n);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const z0 = i * d, z1 = z0 + d, z2 = z1 + d, z3 = z2 + d;
+    let s0 = -rho, s1 = -rho, s2 = -rho, s3 = -rho;
+    for (let v = 0, so = 0; v < nSv; v++, so += d) {
+      let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+      for (let j = 0; j < d; j++) {
+        const x = sv[so + j]!;
+        const a0 = z[z0 + j]! - x, a1 = z[z1 + j]! - x, a2 = z[z2 + j]! - x, a3 = z[z3 + j]! - x;
+        e0 += a0 * a0;
+        e1 += a1 * a1;
+        e2 += a2 * a2;
+        e3 += a3 * a3;
+      }
+      const c = coef[v]!;
+      s0 += c * Math.exp(negGamma * e0);
+      s1 += c * Math.exp(negGamma * e1);
+      s2 += c * Math.exp(negGamma * e2);
+      s3 += c * Math.exp(negGamma * e3);
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
+  }
+  for (; i < n; i++) {
     const zo = i * d;
     let s = -rho;
-    for (let v = 0; v < S.nRows; v++) {
-      const so = v * d;
-      let dist = 0;
+    for (let v = 0, so = 0; v < nSv; v++, so += d) {
+      let e = 0;
       for (let j = 0; j < d; j++) {
-        const diff = Z.data[zo + j]! - S.data[so + j]!;
-        dist += diff * diff;
+        const a = z[zo + j]! - sv[so + j]!;
+        e += a * a;
       }
-      s += coef[v]! * Math.exp(-gamma * dist);
+      s += coef[v]! * Math.exp(negGamma * e);
     }
     out[i] = s;
   }
@@ -183,6 +219,8 @@ function plattProbability(dec: number, A: number, B: number): number {
 
 /** The part of libsvm-js's SVM class used here. */
 interface LibsvmModel {
+  /** Address of the trained svm_model struct in the wasm memory (set by train). */
+  readonly model: number | null;
   train(samples: number[][], labels: number[]): void;
   serializeModel(): string;
   getSVIndices(): number[];
@@ -231,11 +269,10 @@ function trainExpansion(libsvm: LibsvmClass, Z: Matrix, y: Uint8Array, rows: Int
       labels.push(y[r]!);
     }
     model.train(samples, labels);
-    const text = model.serializeModel();
     const svIndices = model.getSVIndices();
-    const parsed = parseLibsvmModel(text);
+    const parsed = readModelStruct(model, svIndices.length, o) ?? parseLibsvmModel(model.serializeModel());
     if (parsed.coef.length !== svIndices.length) {
-      throw new Error(`${KIND}: libsvm reported ${svIndices.length} support vectors but its model text has ${parsed.coef.length}`);
+      throw new Error(`${KIND}: libsvm reported ${svIndices.length} support vectors but its model has ${parsed.coef.length}`);
     }
     // libsvm's decision value is positive for its first label; flip when that label is 0.
     const sign = parsed.firstLabel === 1 ? 1 : -1;
@@ -245,6 +282,55 @@ function trainExpansion(libsvm: LibsvmClass, Z: Matrix, y: Uint8Array, rows: Int
   } finally {
     model.free();
   }
+}
+
+/** The emscripten module behind libsvm-js (its heap views), or null when it cannot be found. */
+interface LibsvmHeap {
+  HEAP32: Int32Array;
+  HEAPF64: Float64Array;
+}
+let heapModule: LibsvmHeap | null | undefined;
+function libsvmHeap(): LibsvmHeap | null {
+  if (heapModule === undefined) {
+    try {
+      // The same CommonJS module instance libsvm-js's entry point required (and wasm-guard.ts already loaded):
+      // requiring it again runs nothing and registers no handlers.
+      const mod = createRequire(import.meta.url)('libsvm-js/out/wasm/libsvm.js') as Partial<LibsvmHeap>;
+      heapModule = mod.HEAP32 instanceof Int32Array && mod.HEAPF64 instanceof Float64Array ? (mod as LibsvmHeap) : null;
+    } catch {
+      heapModule = null;
+    }
+  }
+  return heapModule;
+}
+
+/**
+ * Reads the first label, rho and the dual coefficients from libsvm 3.22's `struct svm_model` in the wasm memory.
+ * Offsets (wasm32): the struct svm_parameter is 96 bytes (gamma f64 at 16, eps at 40, C at 48), then nr_class i32
+ * at 96, l at 100, SV at 104, sv_coef (double**) at 108, rho (double*) at 112, ..., label (int*) at 128.
+ * The read is trusted only if the struct echoes what we passed (gamma, C, tolerance, two classes 0/1, as many SVs
+ * as libsvm reports); otherwise it returns undefined and the caller parses the model text instead.
+ */
+export function readModelStruct(model: LibsvmModel, nSv: number, o: SolverOptions): { firstLabel: number; rho: number; coef: Float64Array } | undefined {
+  const heap = libsvmHeap();
+  const at = model.model;
+  if (!heap || typeof at !== 'number' || at <= 0 || at % 8 !== 0) return undefined;
+  // Views are re-read after training: emscripten replaces them when the heap grows.
+  const i32 = heap.HEAP32;
+  const f64 = heap.HEAPF64;
+  const int = (byte: number) => i32[byte >> 2]!;
+  const gammaOk = f64[(at + 16) >> 3] === o.gamma && f64[(at + 40) >> 3] === o.tol && f64[(at + 48) >> 3] === o.C;
+  if (!gammaOk || int(at + 96) !== 2 || int(at + 100) !== nSv) return undefined;
+  const labels = int(at + 128);
+  const first = int(labels);
+  const second = int(labels + 4);
+  const coefAt = int(int(at + 108));
+  const rhoAt = int(at + 112);
+  if (!((first === 0 && second === 1) || (first === 1 && second === 0)) || coefAt % 8 !== 0 || rhoAt % 8 !== 0) return undefined;
+  const coef = f64.slice(coefAt >> 3, (coefAt >> 3) + nSv);
+  const rho = f64[rhoAt >> 3]!;
+  if (!Number.isFinite(rho) || !coef.every(Number.isFinite)) return undefined;
+  return { firstLabel: first, rho, coef };
 }
 
 /** Reads what we need from libsvm's model text: the first label, rho and the dual coefficients (one per SV). */
@@ -374,9 +460,7 @@ export function fitPlatt(dec: Float64Array, y: Uint8Array): { A: number; B: numb
 }
 
 function parseParams(params: Partial<Params> | undefined): SvmParams {
-  const r = paramsSchema.safeParse({ ...DEFAULTS, ...params });
-  if (!r.success) throw new Error(`${KIND}: invalid params: ${z.prettifyError(r.error)}`);
-  return r.data;
+  return parseParamsFor(KIND, paramsSchema, DEFAULTS, params);
 }
 
 export const supportVectorMachineFactory: ClassifierFactory = {
@@ -384,11 +468,9 @@ export const supportVectorMachineFactory: ClassifierFactory = {
   defaultParams: DEFAULTS,
   create: (params) => new SupportVectorMachine(parseParams(params)),
   fromJSON(state: ClassifierState): Classifier {
-    if (state.kind !== KIND) throw new Error(`${KIND}: cannot load an artifact of kind ${state.kind}`);
+    const data = parseArtifactState(KIND, state, stateSchema);
     const params = parseParams(state.params);
-    const r = stateSchema.safeParse(state.state);
-    if (!r.success) throw new Error(`${KIND}: invalid artifact state: ${z.prettifyError(r.error)}`);
-    const s = r.data;
+    const s = data;
     const scaler = standardizerFromJSON(s.scaler, KIND);
     const d = scaler.mean.length;
     if (s.supportVectors.length !== s.coef.length * d) {

@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, balancedClassWeight, thresholdProba } from './classifier.ts';
+import { parseArtifactState, parseParams as parseParamsFor } from './params.ts';
 import type { Matrix } from './matrix.ts';
 import { type TreeEnsemble, applyLink, predictEnsembleRaw } from './tree/tree.ts';
 import { assertTrainingSet } from './standardize.ts';
@@ -104,8 +105,11 @@ class XgboostClassifier implements Classifier {
     } finally {
       booster.free();
     }
-    const modelBase64 = Buffer.from(Uint8Array.from(bytes, (b) => b & 0xff)).toString('base64');
-    this.fitted = { modelBase64, ensemble: xgboostTreeEnsemble(bytes) };
+    // toJSON() gives signed bytes; reinterpret them as unsigned. (Uint8Array.from(bytes, (b) => b & 0xff) gives the
+    // same bytes but calls the closure per byte: ~40 ms for a 200 KB model, 6% of the whole fit.)
+    const raw = new Uint8Array(Int8Array.from(bytes).buffer);
+    const modelBase64 = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+    this.fitted = { modelBase64, ensemble: xgboostTreeEnsemble(raw) };
   }
 
   predictProba(X: Matrix): Float64Array {
@@ -154,9 +158,7 @@ export function encodedRows(X: Matrix): number[][] {
 }
 
 function parseParams(params: Partial<Params> | undefined): XgbParams {
-  const r = paramsSchema.safeParse({ ...DEFAULTS, ...params });
-  if (!r.success) throw new Error(`${KIND}: invalid params: ${z.prettifyError(r.error)}`);
-  return r.data;
+  return parseParamsFor(KIND, paramsSchema, DEFAULTS, params);
 }
 
 export const xgboostFactory: ClassifierFactory = {
@@ -164,11 +166,9 @@ export const xgboostFactory: ClassifierFactory = {
   defaultParams: DEFAULTS,
   create: (params) => new XgboostClassifier(parseParams(params)),
   fromJSON(state: ClassifierState): Classifier {
-    if (state.kind !== KIND) throw new Error(`${KIND}: cannot load an artifact of kind ${state.kind}`);
+    const data = parseArtifactState(KIND, state, stateSchema);
     const params = parseParams(state.params);
-    const r = stateSchema.safeParse(state.state);
-    if (!r.success) throw new Error(`${KIND}: invalid artifact state: ${z.prettifyError(r.error)}`);
-    const bytes = Buffer.from(r.data.model, 'base64');
-    return new XgboostClassifier(params, { modelBase64: r.data.model, ensemble: xgboostTreeEnsemble(bytes) });
+    const bytes = Buffer.from(data.model, 'base64');
+    return new XgboostClassifier(params, { modelBase64: data.model, ensemble: xgboostTreeEnsemble(bytes) });
   },
 };

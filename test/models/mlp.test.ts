@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import loadWabt from 'wabt';
+import { type FitOptions, rowWeights } from '../../src/models/classifier.ts';
 import type { Matrix } from '../../src/models/matrix.ts';
 import { mlpFactory } from '../../src/models/mlp.ts';
-import { createRng } from '../../src/models/rng.ts';
+import { KERNEL_WASM_BASE64, KERNEL_WAT } from '../../src/models/mlp-kernel.ts';
+import { createRng, shuffleInPlace } from '../../src/models/rng.ts';
+import { fitStandardizer, standardize } from '../../src/models/standardize.ts';
 
 /** XOR of the signs of x0 and x1 (needs the hidden layer), plus noise features; a margin around the axes. */
 function xor(n: number, d: number, seed: number): { X: Matrix; y: Uint8Array } {
@@ -89,7 +93,131 @@ test('balanced class weights raise the minority class probabilities', async () =
 });
 
 test('MLP validates params and artifacts', () => {
-  assert.throws(() => mlpFactory.create({ hiddenUnits: 0 }), /MLP: invalid params/);
+  assert.throws(() => mlpFactory.create({ hiddenUnits: 0 }), /MLP: invalid parameters/);
   const bad = { kind: 'MLP' as const, params: {}, state: { scaler: { mean: [0], scale: [1] }, w1: [1], b1: [1], w2: [1], b2: 0, epochs: 1, loss: 1 } };
   assert.throws(() => mlpFactory.fromJSON(bad), /do not match 1 features x 100 hidden units/);
+});
+
+// ---- The WebAssembly training kernel ---------------------------------------------------------------------------
+
+/**
+ * The plain TypeScript loops the kernel replaces (the previous implementation of mlp.ts's train), written for
+ * clarity: rows are grouped in blocks of four (zero-padded) and each gradient term sums a block as
+ * ((r0 + r1) + r2) + r3. The kernel must give bit-identical weights.
+ */
+function referenceTrain(X: Matrix, y: Uint8Array, fit: FitOptions, p: { hiddenUnits: number; batchSize: number; maxIter: number; alpha: number; learningRate: number; tol: number; nIterNoChange: number }) {
+  const Z = standardize(fitStandardizer(X, 'ref'), X, 'ref');
+  const { nRows: n, nCols: d } = Z;
+  const H = p.hiddenUnits;
+  const raw = rowWeights(y, fit, true);
+  const total = raw.reduce((a, b) => a + b, 0);
+  const w = raw.map((v) => v * (n / total));
+  const rng = createRng(fit.seed);
+  const uniform = (len: number, bound: number) => Float64Array.from({ length: len }, () => (rng() * 2 - 1) * bound);
+  const w1 = uniform(d * H, Math.sqrt(6 / (d + H)));
+  const b1 = uniform(H, Math.sqrt(6 / (d + H)));
+  const w2 = uniform(H, Math.sqrt(6 / (H + 1)));
+  const b2 = uniform(1, Math.sqrt(6 / (H + 1)));
+  const params = [w1, b1, w2, b2];
+  const moments = params.map((a) => ({ m: new Float64Array(a.length), v: new Float64Array(a.length) }));
+  const sum4 = (a: number, b: number, c: number, e: number) => a + b + c + e;
+  const batchSize = Math.min(p.batchSize, n);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  let t = 0, best = Infinity, noImprovement = 0, epoch = 0, epochLoss = NaN;
+  while (epoch < p.maxIter) {
+    epoch++;
+    shuffleInPlace(rng, order);
+    let accumulated = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(n, start + batchSize) - start;
+      const mp = Math.ceil(m / 4) * 4;
+      const rows = Array.from({ length: mp }, (_, b) => (b < m ? Z.data.subarray(order[start + b]! * d, (order[start + b]! + 1) * d) : new Float64Array(d)));
+      const h = rows.map((z) => Float64Array.from({ length: H }, (_, j) => {
+        let s = b1[j]!;
+        for (let k = 0; k < d; k++) s += w1[j * d + k]! * z[k]!;
+        return s > 0 ? s : 0;
+      }));
+      const od = new Float64Array(mp);
+      let dataLoss = 0;
+      for (let b = 0; b < m; b++) {
+        const r = order[start + b]!;
+        let o = b2[0]!;
+        for (let j = 0; j < H; j++) o += h[b]![j]! * w2[j]!;
+        const prob = o >= 0 ? 1 / (1 + Math.exp(-o)) : Math.exp(o) / (1 + Math.exp(o));
+        const pc = Math.min(Math.max(prob, Number.EPSILON), 1 - Number.EPSILON);
+        dataLoss -= w[r]! * (y[r] ? Math.log(pc) : Math.log(1 - pc));
+        od[b] = (w[r]! * (prob - y[r]!)) / m;
+      }
+      let sq = 0;
+      for (const v of w1) sq += v * v;
+      for (const v of w2) sq += v * v;
+      accumulated += dataLoss + 0.5 * p.alpha * sq;
+      const l2 = p.alpha / m;
+      const grads = [w1.map((v) => l2 * v), new Float64Array(H), w2.map((v) => l2 * v), new Float64Array(1)];
+      const [gw1, gb1, gw2, gb2] = grads as [Float64Array, Float64Array, Float64Array, Float64Array];
+      for (let b = 0; b < mp; b += 4) {
+        const o = [od[b]!, od[b + 1]!, od[b + 2]!, od[b + 3]!];
+        gb2[0] += sum4(o[0]!, o[1]!, o[2]!, o[3]!);
+        for (let j = 0; j < H; j++) {
+          const a = [0, 1, 2, 3].map((r) => h[b + r]![j]!);
+          gw2[j] += sum4(o[0]! * a[0]!, o[1]! * a[1]!, o[2]! * a[2]!, o[3]! * a[3]!);
+          const dl = a.map((ar, r) => (ar > 0 ? o[r]! * w2[j]! : 0));
+          if (dl.every((v) => v === 0)) continue;
+          gb1[j] += sum4(dl[0]!, dl[1]!, dl[2]!, dl[3]!);
+          for (let k = 0; k < d; k++) {
+            gw1[j * d + k] += sum4(dl[0]! * rows[b]![k]!, dl[1]! * rows[b + 1]![k]!, dl[2]! * rows[b + 2]![k]!, dl[3]! * rows[b + 3]![k]!);
+          }
+        }
+      }
+      t++;
+      const lrT = (p.learningRate * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+      params.forEach((param, q) => {
+        const { m: mo, v } = moments[q]!;
+        for (let i = 0; i < param.length; i++) {
+          const g = grads[q]![i]!;
+          mo[i] = 0.9 * mo[i]! + (1 - 0.9) * g;
+          v[i] = 0.999 * v[i]! + (1 - 0.999) * g * g;
+          param[i] -= (lrT * mo[i]!) / (Math.sqrt(v[i]!) + 1e-8);
+        }
+      });
+    }
+    epochLoss = accumulated / n;
+    if (epochLoss > best - p.tol) noImprovement++;
+    else noImprovement = 0;
+    if (epochLoss < best) best = epochLoss;
+    if (noImprovement > p.nIterNoChange) break;
+  }
+  return { w1: Array.from(w1), b1: Array.from(b1), w2: Array.from(w2), b2: b2[0]!, epochs: epoch, loss: epochLoss };
+}
+
+test('the WebAssembly kernel trains bit-identical weights to the plain TypeScript loops', async () => {
+  // Shapes that exercise every path of the kernel: d < 8, d = 8 + 2 + 1, d = 16 (column chunks of 8, 2 and 1);
+  // H = 7 and 9 (blocks of four units plus single ones); batches that are not multiples of four, a short last batch.
+  const cases = [
+    { n: 203, d: 5, H: 7, batchSize: 50, maxIter: 6, seed: 1 },
+    { n: 150, d: 11, H: 9, batchSize: 64, maxIter: 5, seed: 2 },
+    { n: 97, d: 16, H: 4, batchSize: 200, maxIter: 8, seed: 3 },
+  ];
+  for (const c of cases) {
+    const data = xor(c.n, c.d, c.seed);
+    const sampleWeight = c.seed === 2 ? Float64Array.from({ length: c.n }, (_, i) => 1 + (i % 3)) : undefined;
+    const params = { hiddenUnits: c.H, batchSize: c.batchSize, maxIter: c.maxIter, alpha: 1e-4, learningRate: 1e-3, tol: 1e-4, nIterNoChange: 10 };
+    const model = mlpFactory.create(params);
+    await model.fit(data.X, data.y, { seed: c.seed, sampleWeight });
+    const got = model.toJSON().state as ReturnType<typeof referenceTrain>;
+    const want = referenceTrain(data.X, data.y, { seed: c.seed, sampleWeight }, params);
+    assert.deepEqual({ w1: got.w1, b1: got.b1, w2: got.w2, b2: got.b2, epochs: got.epochs, loss: got.loss }, want, JSON.stringify(c));
+  }
+});
+
+test('the embedded kernel bytes are KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
+  const wabt = await loadWabt();
+  const parsed = wabt.parseWat('mlp-kernel.wat', KERNEL_WAT, { simd: true });
+  try {
+    parsed.validate();
+    const assembled = Buffer.from(parsed.toBinary({}).buffer).toString('base64');
+    assert.ok(assembled === KERNEL_WASM_BASE64, `KERNEL_WASM_BASE64 is stale; the assembled text is:\n${assembled}`);
+  } finally {
+    parsed.destroy();
+  }
 });

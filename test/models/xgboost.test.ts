@@ -92,6 +92,6 @@ test('NaN inputs are treated as missing; sample weights are refused', async () =
   const p = model.predictProba({ nRows: 1, nCols: 4, data: Float64Array.of(0, 0, NaN, NaN) });
   assert.ok(p[0]! > 0.5, 'the centre of the ball is class 1 even with missing noise features');
   await assert.rejects(xgboostFactory.create().fit(train.X, train.y, { seed: 1, sampleWeight: new Float64Array(1000).fill(1) }), /sampleWeight is not supported/);
-  assert.throws(() => xgboostFactory.create({ maxDepth: 0 }), /XGBoost: invalid params/);
+  assert.throws(() => xgboostFactory.create({ maxDepth: 0 }), /XGBoost: invalid parameters/);
   assert.throws(() => xgboostFactory.fromJSON({ kind: 'XGBoost', params: {}, state: { model: 'AAAA' } }), /XGBoost model: truncated/);
 });
