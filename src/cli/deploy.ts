@@ -8,6 +8,7 @@ import { parseClassifierKinds } from '../models/registry.ts';
 import { DEFAULT_POOL, deployTrend, type Protocol } from '../pipeline/deploy.ts';
 import type { SymbolDeploySummary } from '../app/services.ts';
 import { renderTable } from '../util/table.ts';
+import { createMarketData } from '../app/market-data.ts';
 import type { CliContext } from './context.ts';
 import { CliError } from './errors.ts';
 import { createProgress } from './progress.ts';
@@ -52,10 +53,11 @@ export async function deployCommand(ctx: CliContext, trend: string, opts: Deploy
   const seed = opts.seed === undefined ? ctx.config.seed : Number(opts.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got "${opts.seed}"`, 2);
   const store = await ctx.store();
-  const provider = ctx.provider();
+  // Candles go through the candle cache like everywhere else: only new days are fetched and stored.
+  const market = createMarketData({ provider: ctx.provider(), cache: store });
   const bar = opts.json ? null : createProgress();
   const summary = await deployTrend(
-    { config: ctx.config, store, logger: ctx.logger, loadCandles: (s) => provider.fetchDaily(s).then(async (c) => { await store.upsertCandles(s, c); return c; }) },
+    { config: ctx.config, store, logger: ctx.logger, loadCandles: (s) => market.candles(s) },
     {
       trend, symbols, classifiers, protocol, seed, actor: `cli:${process.env.USER ?? 'user'}`,
       logArtifacts: opts.artifacts === 'selected' ? 'selected' : 'all',

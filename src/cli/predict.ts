@@ -34,7 +34,11 @@ export async function outcomesCommand(ctx: CliContext, opts: { trend?: string; j
   if (opts.trend !== undefined && !isTrend(opts.trend)) throw new CliError(`Unknown trend "${opts.trend}". Use uptrend or downtrend.`, 2);
   const services = await ctx.services();
   // Refresh candles first so outcomes whose window has just passed are resolved.
-  for (const s of ctx.config.symbols) await services.market.candles(s).catch(() => undefined);
+  for (const s of ctx.config.symbols) {
+    await services.market.candles(s).catch((err: unknown) => {
+      process.stderr.write(`warning: ${s}: candles not refreshed (${err instanceof Error ? err.message : String(err)}); outcomes use the cached ones\n`);
+    });
+  }
   const resolved = await services.resolveOutcomes();
   const trends: Trend[] = opts.trend ? [opts.trend as Trend] : [...TRENDS];
   const rows: string[][] = [];
