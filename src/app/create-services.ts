@@ -5,7 +5,7 @@
 import type { AppConfig } from '../../config/schema.ts';
 import type { Trend } from '../data/candle.ts';
 import type { MarketDataProvider } from '../data/providers/provider.ts';
-import { isClassifierKind, type Classifier, type ClassifierKind } from '../models/classifier.ts';
+import type { Classifier, ClassifierKind } from '../models/classifier.ts';
 import { parseClassifierKinds } from '../models/registry.ts';
 import { DEFAULT_POOL, deployTrend } from '../pipeline/deploy.ts';
 import { computeLiveStats, predictLatest, toView } from '../pipeline/predict.ts';
@@ -95,10 +95,14 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       try {
         const symbols = request.symbols?.length ? request.symbols : knownSymbols();
         symbols.forEach(checkSymbol);
-        const classifiers: ClassifierKind[] = request.classifiers?.length
-          ? parseClassifierKinds(request.classifiers)
-          : [...DEFAULT_POOL];
-        if (!classifiers.every(isClassifierKind)) throw new UserFacingError('unknown classifier');
+        let classifiers: ClassifierKind[] = [...DEFAULT_POOL];
+        if (request.classifiers?.length) {
+          try {
+            classifiers = parseClassifierKinds(request.classifiers);
+          } catch (err) {
+            throw new UserFacingError((err as Error).message);
+          }
+        }
         return await deployTrend(
           { config, store, logger, loadCandles: (s) => market.candles(s), now: deps.now },
           {
