@@ -5,6 +5,7 @@
 import type { AppConfig } from '../../config/schema.ts';
 import type { Trend } from '../data/candle.ts';
 import type { MarketDataProvider } from '../data/providers/provider.ts';
+import { ProviderError } from '../data/providers/errors.ts';
 import type { Classifier, ClassifierKind } from '../models/classifier.ts';
 import { parseClassifierKinds } from '../models/registry.ts';
 import { DEFAULT_POOL, deployTrend } from '../pipeline/deploy.ts';
@@ -48,7 +49,16 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
 
   async function predict(symbol: string, trend: Trend): Promise<PredictionView> {
     checkSymbol(symbol);
-    const { prediction, version, cached } = await predictLatest({ config, store, market, modelCache }, symbol, trend);
+    let result;
+    try {
+      result = await predictLatest({ config, store, market, modelCache }, symbol, trend);
+    } catch (err) {
+      // Provider messages are one line and carry no secrets (rate limit, quota, unknown symbol, bad data): worth
+      // showing as they are, instead of a generic "something went wrong".
+      if (err instanceof ProviderError) throw new UserFacingError(`Market data unavailable: ${err.message}`, 'UNAVAILABLE');
+      throw err;
+    }
+    const { prediction, version, cached } = result;
     return toView(prediction, version, config, await computeLiveStats(store, version.modelName, version.version), cached);
   }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServices } from '../../src/app/create-services.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { UserFacingError } from '../../src/app/services.ts';
-import { createCsvProvider } from '../../src/data/providers/index.ts';
+import { createCsvProvider, RateLimitedError } from '../../src/data/providers/index.ts';
 import type { MarketDataProvider } from '../../src/data/providers/provider.ts';
 import { FEATURE_NAMES } from '../../src/data/features.ts';
 import { deployTrend } from '../../src/pipeline/deploy.ts';
@@ -81,6 +81,12 @@ test('one coin failing is reported and does not stop the others; unknown models 
   assert.match(r.failures[0]!.error, /provider down for ETH/);
   await assert.rejects(services.predict('SOL', 'uptrend'), (err: unknown) => err instanceof UserFacingError && err.code === 'NOT_FOUND' && /No deployed uptrend model for SOL/.test(err.message));
   await assert.rejects(services.predict('DOGE', 'uptrend'), /Unknown symbol DOGE/);
+  const limited = createServices({
+    config, store: t.store, logger: silentLogger,
+    provider: { name: 'alphavantage', fetchDaily: async () => { throw new RateLimitedError('rate limited: 5 calls per minute', { provider: 'alphavantage', symbol: 'BTC' }); } },
+  });
+  await assert.rejects(limited.predict('BTC', 'uptrend'), (err: unknown) =>
+    err instanceof UserFacingError && err.code === 'UNAVAILABLE' && /^Market data unavailable: .*BTC: rate limited: 5 calls per minute$/.test(err.message));
   const missing = await services.batchPredict('uptrend', ['SOL']);
   assert.deepEqual(missing.failures, [{ symbol: 'SOL', error: 'no deployed uptrend model' }]);
 });
