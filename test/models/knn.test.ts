@@ -2,32 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kNeighborsFactory } from '../../src/models/knn.ts';
 import type { Matrix } from '../../src/models/matrix.ts';
-import { createRng } from '../../src/models/rng.ts';
-
-/** Class 1 inside a ball, class 0 outside (not linearly separable), with a margin. */
-function ball(n: number, d: number, seed: number): { X: Matrix; y: Uint8Array } {
-  const rng = createRng(seed);
-  const data = new Float64Array(n * d);
-  const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let r2 = 0;
-    do {
-      r2 = 0;
-      for (let j = 0; j < d; j++) {
-        data[i * d + j] = rng() * 2 - 1;
-        r2 += data[i * d + j]! ** 2;
-      }
-    } while (Math.abs(r2 - 0.5) < 0.08);
-    y[i] = r2 < 0.5 ? 1 : 0;
-  }
-  return { X: { nRows: n, nCols: d, data }, y };
-}
-
-function accuracy(pred: Uint8Array, y: Uint8Array): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) ok += pred[i] === y[i] ? 1 : 0;
-  return ok / y.length;
-}
+import { accuracy, ball } from './fixtures.ts';
 
 const line = (values: number[]): Matrix => ({ nRows: values.length, nCols: 1, data: Float64Array.from(values) });
 

@@ -7,6 +7,7 @@ import { mlpFactory } from '../../src/models/mlp.ts';
 import { KERNEL_WASM_BASE64, KERNEL_WAT } from '../../src/models/mlp-kernel.ts';
 import { createRng, shuffleInPlace } from '../../src/models/rng.ts';
 import { fitStandardizer, standardize } from '../../src/models/standardize.ts';
+import { accuracy } from './fixtures.ts';
 
 /** XOR of the signs of x0 and x1 (needs the hidden layer), plus noise features; a margin around the axes. */
 function xor(n: number, d: number, seed: number): { X: Matrix; y: Uint8Array } {
@@ -19,12 +20,6 @@ function xor(n: number, d: number, seed: number): { X: Matrix; y: Uint8Array } {
     y[i] = data[i * d]! * data[i * d + 1]! > 0 ? 1 : 0;
   }
   return { X: { nRows: n, nCols: d, data }, y };
-}
-
-function accuracy(pred: Uint8Array, y: Uint8Array): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) ok += pred[i] === y[i] ? 1 : 0;
-  return ok / y.length;
 }
 
 const train = xor(800, 4, 1);

@@ -1,34 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Matrix } from '../../src/models/matrix.ts';
 import { neuralNetFactory } from '../../src/models/neural-net.ts';
 import { createRng } from '../../src/models/rng.ts';
 import { initTfjs } from '../../src/models/tfjs-backend.ts';
-
-/** Class 1 inside a ball, class 0 outside, with a margin. */
-function ball(n: number, d: number, seed: number): { X: Matrix; y: Uint8Array } {
-  const rng = createRng(seed);
-  const data = new Float64Array(n * d);
-  const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let r2 = 0;
-    do {
-      r2 = 0;
-      for (let j = 0; j < d; j++) {
-        data[i * d + j] = rng() * 2 - 1;
-        r2 += data[i * d + j]! ** 2;
-      }
-    } while (Math.abs(r2 - 0.5) < 0.08);
-    y[i] = r2 < 0.5 ? 1 : 0;
-  }
-  return { X: { nRows: n, nCols: d, data }, y };
-}
-
-function accuracy(pred: Uint8Array, y: Uint8Array): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) ok += pred[i] === y[i] ? 1 : 0;
-  return ok / y.length;
-}
+import { accuracy, ball } from './fixtures.ts';
 
 const train = ball(1500, 3, 1);
 const holdout = ball(300, 3, 2);

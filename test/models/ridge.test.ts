@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Matrix } from '../../src/models/matrix.ts';
 import { createRng } from '../../src/models/rng.ts';
 import { ridgeFactory, solveRidge } from '../../src/models/ridge.ts';
+import { accuracy } from './fixtures.ts';
 
 /** Two classes split by the plane x0 + 0.5·x1 = 0.2, with a margin; features on very different scales. */
 function separable(n: number, d: number, seed: number, positiveShare = 0.5): { X: Matrix; y: Uint8Array } {
@@ -19,12 +20,6 @@ function separable(n: number, d: number, seed: number, positiveShare = 0.5): { X
     y[i] = label;
   }
   return { X: { nRows: n, nCols: d, data }, y };
-}
-
-function accuracy(pred: Uint8Array, y: Uint8Array): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) ok += pred[i] === y[i] ? 1 : 0;
-  return ok / y.length;
 }
 
 test('Ridge learns a linearly separable problem', async () => {

@@ -6,6 +6,7 @@ import { createRng } from '../../src/models/rng.ts';
 import { fitStandardizer, standardize } from '../../src/models/standardize.ts';
 import { fitPlatt, parseLibsvmModel, readModelStruct, supportVectorMachineFactory as svm } from '../../src/models/svm.ts';
 import { loadLibsvm } from '../../src/models/wasm-guard.ts';
+import { accuracy } from './fixtures.ts';
 
 /** Class 1 inside a ball, class 0 outside: needs the RBF kernel. */
 function ball(n: number, d: number, seed: number, firstLabel?: 0 | 1): { X: Matrix; y: Uint8Array } {
@@ -24,12 +25,6 @@ function ball(n: number, d: number, seed: number, firstLabel?: 0 | 1): { X: Matr
     }
   }
   return { X: { nRows: n, nCols: d, data }, y };
-}
-
-function accuracy(pred: Uint8Array, y: Uint8Array): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) ok += pred[i] === y[i] ? 1 : 0;
-  return ok / y.length;
 }
 
 const holdout = ball(300, 3, 99);

@@ -4,6 +4,7 @@ import type { Matrix } from '../../src/models/matrix.ts';
 import { createRng } from '../../src/models/rng.ts';
 import { applyLink, predictEnsembleRaw } from '../../src/models/tree/tree.ts';
 import { xgboostFactory } from '../../src/models/xgboost.ts';
+import { accuracy } from './fixtures.ts';
 
 /** Class 1 inside a ball, class 0 outside, plus noise features. */
 function ball(n: number, d: number, seed: number): { X: Matrix; y: Uint8Array } {
@@ -19,12 +20,6 @@ function ball(n: number, d: number, seed: number): { X: Matrix; y: Uint8Array } 
     y[i] = r2 < 0.5 ? 1 : 0;
   }
   return { X: { nRows: n, nCols: d, data }, y };
-}
-
-function accuracy(pred: Uint8Array, y: Uint8Array): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) ok += pred[i] === y[i] ? 1 : 0;
-  return ok / y.length;
 }
 
 const train = ball(1000, 4, 1);

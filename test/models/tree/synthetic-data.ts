@@ -49,11 +49,6 @@ export function noisy(n: number, nFeatures: number, seed: number, noiseScale = 0
   return { X: { nRows: n, nCols: nFeatures, data }, y };
 }
 
-export function accuracy(pred: Uint8Array, y: Uint8Array): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) ok += pred[i] === y[i] ? 1 : 0;
-  return ok / y.length;
-}
 
 export function mean(a: ArrayLike<number>): number {
   let s = 0;
@@ -67,3 +62,5 @@ export function withMissing(X: Matrix, rate: number, seed: number): Matrix {
   const data = X.data.map((v) => (rng() < rate ? NaN : v));
   return { nRows: X.nRows, nCols: X.nCols, data };
 }
+
+export { accuracy } from '../fixtures.ts';
