@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { silentLogger } from '../src/app/logger.ts';
-import { createProvider } from '../src/data/providers/index.ts';
+import { providerFromConfig } from '../src/app/provider-from-config.ts';
 import { SKLEARN_KINDS } from '../src/models/classifier.ts';
 import { deployTrend } from '../src/pipeline/deploy.ts';
 import { openStore } from '../src/store/open-store.ts';
@@ -19,10 +19,7 @@ export default async function pipelineBench(): Promise<Record<string, unknown>> 
   // An always-open gate (the schema does not allow negative thresholds, so it is set after loading).
   const loaded = loadConfig({ env: {}, dotenvDir: null });
   const config = { ...loaded, gate: { positiveAccuracy: -1, negativeAccuracy: -1, overall: -1 } };
-  const provider = createProvider({
-    kind: 'csv', dataDir: config.provider.dataDir, alphaVantageBaseUrl: config.provider.alphaVantageBaseUrl, binanceBaseUrl: config.provider.binanceBaseUrl,
-    binanceQuote: config.provider.binanceQuote, market: config.market, limits: config.rateLimits,
-  });
+  const provider = providerFromConfig({ ...config, provider: { ...config.provider, kind: 'csv' } });
   const candles = new Map<string, Candle[]>();
   for (const s of config.symbols) candles.set(s, await provider.fetchDaily(s));
   const dir = mkdtempSync(join(tmpdir(), 'sp-bench-pipeline-'));

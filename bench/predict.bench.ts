@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.ts';
 import { silentLogger } from '../src/app/logger.ts';
 import { createServices } from '../src/app/create-services.ts';
 import type { Candle } from '../src/data/candle.ts';
-import { createProvider } from '../src/data/providers/index.ts';
+import { providerFromConfig } from '../src/app/provider-from-config.ts';
 import type { MarketDataProvider } from '../src/data/providers/provider.ts';
 import { deployTrend } from '../src/pipeline/deploy.ts';
 import { openStore } from '../src/store/open-store.ts';
@@ -20,10 +20,7 @@ export default async function predictBench(): Promise<Record<string, unknown>> {
   // An always-open gate (the schema does not allow negative thresholds, so it is set after loading).
   const loaded = loadConfig({ env: {}, dotenvDir: null });
   const config = { ...loaded, gate: { positiveAccuracy: -1, negativeAccuracy: -1, overall: -1 } };
-  const csv = createProvider({
-    kind: 'csv', dataDir: config.provider.dataDir, alphaVantageBaseUrl: config.provider.alphaVantageBaseUrl, binanceBaseUrl: config.provider.binanceBaseUrl,
-    binanceQuote: config.provider.binanceQuote, market: config.market, limits: config.rateLimits,
-  });
+  const csv = providerFromConfig({ ...config, provider: { ...config.provider, kind: 'csv' } });
   const all = new Map<string, Candle[]>();
   for (const s of config.symbols) all.set(s, await csv.fetchDaily(s));
   // Hold back each coin's last candle so that a "next day" can arrive later without any I/O.

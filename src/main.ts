@@ -8,7 +8,7 @@ import { secretsOf } from '../config/schema.ts';
 import { createLogger } from './app/logger.ts';
 import { createServices } from './app/create-services.ts';
 import { bootstrap, needsBootstrap } from './app/bootstrap.ts';
-import { createProvider } from './data/providers/index.ts';
+import { providerFromConfig } from './app/provider-from-config.ts';
 import { openStore } from './store/open-store.ts';
 import { buildApi } from './api/server.ts';
 import { createScheduler, installSignalHandlers, logNotifier, scheduledJobs } from '../jobs/index.ts';
@@ -34,12 +34,7 @@ try {
 }
 logger.info(`store: ${store.kind} at ${store.location}`);
 
-const provider = createProvider({
-  kind: config.provider.kind, dataDir: config.provider.dataDir, alphaVantageApiKey: config.provider.alphaVantageApiKey,
-  alphaVantageBaseUrl: config.provider.alphaVantageBaseUrl, binanceBaseUrl: config.provider.binanceBaseUrl,
-  binanceQuote: config.provider.binanceQuote, market: config.market, limits: config.rateLimits,
-  onWarning: (msg: string) => logger.warn(msg),
-});
+const provider = providerFromConfig(config, (msg) => logger.warn(msg));
 const services = createServices({ config, store, provider, logger });
 
 const stopFns: (() => Promise<unknown>)[] = [];

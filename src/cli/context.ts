@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../../config/load.ts';
 import { secretsOf, type AppConfig } from '../../config/schema.ts';
-import { createProvider } from '../data/providers/index.ts';
+import { providerFromConfig } from '../app/provider-from-config.ts';
 import type { MarketDataProvider } from '../data/providers/provider.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/ports.ts';
@@ -34,12 +34,7 @@ export function createCliContext(opts: { dataDir?: string; logLevel?: string } =
   const ctx: CliContext = {
     config,
     logger,
-    provider: () => (provider ??= createProvider({
-      kind: config.provider.kind, dataDir: config.provider.dataDir, alphaVantageApiKey: config.provider.alphaVantageApiKey,
-      alphaVantageBaseUrl: config.provider.alphaVantageBaseUrl, binanceBaseUrl: config.provider.binanceBaseUrl,
-      binanceQuote: config.provider.binanceQuote, market: config.market, limits: config.rateLimits,
-      onWarning: (msg: string) => logger.warn(msg),
-    })),
+    provider: () => (provider ??= providerFromConfig(config, (msg) => logger.warn(msg))),
     store: () => (store ??= openStore({ mongoUri: config.store.mongoUri, mongoDb: config.store.mongoDb, dataDir: config.store.dataDir, connectTimeoutMs: config.store.connectTimeoutMs })),
     services: () => (services ??= ctx.store().then((s) => createServices({ config, store: s, provider: ctx.provider(), logger }))),
     async close() {

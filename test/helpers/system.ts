@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import type { Candle } from '../../src/data/candle.ts';
-import { createProvider } from '../../src/data/providers/index.ts';
+import { providerFromConfig } from '../../src/app/provider-from-config.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/ports.ts';
 
@@ -29,10 +29,7 @@ export async function tempStore(): Promise<{ store: Store; dir: string; reopen()
 }
 
 export function bundledCandles(config: AppConfig): (symbol: string) => Promise<Candle[]> {
-  const provider = createProvider({
-    kind: 'csv', dataDir: config.provider.dataDir, alphaVantageBaseUrl: config.provider.alphaVantageBaseUrl, binanceBaseUrl: config.provider.binanceBaseUrl,
-    binanceQuote: config.provider.binanceQuote, market: config.market, limits: config.rateLimits,
-  });
+  const provider = providerFromConfig({ ...config, provider: { ...config.provider, kind: 'csv' } });
   return (symbol) => provider.fetchDaily(symbol);
 }
 
