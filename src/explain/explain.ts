@@ -54,17 +54,93 @@ export function evenlySpaced(n: number, max: number): number[] {
   return Array.from({ length: max }, (_, k) => Math.floor((k * n) / max));
 }
 
-export function explainModel(model: Classifier, X: Matrix, training: Matrix, opts: ExplainOptions): ShapResult {
-  const ensemble = model.treeEnsemble?.();
-  if (ensemble) {
-    const r = treeShap(ensemble, X);
-    return { method: 'tree', outputSpace: 'raw', values: r.values, expectedValue: r.expectedValue, nRows: X.nRows, nFeatures: X.nCols };
-  }
+/**
+ * What explaining a model will do, decided once: the method, the rows to explain and (KernelSHAP) the background
+ * summary and coalition budget. A plan is plain data, so its rows can be explained in chunks on worker threads
+ * (`explainChunk`) and merged (`mergeShapChunks`) into exactly what `explainModel` returns.
+ */
+export interface ShapPlan {
+  method: 'tree' | 'kernel';
+  rows: Matrix;
+  /** KernelSHAP only. */
+  background: Matrix | null;
+  nSamples: number;
+  seed: number;
+}
+
+export function planShap(model: Classifier, X: Matrix, training: Matrix, opts: ExplainOptions): ShapPlan {
+  if (model.treeEnsemble?.()) return { method: 'tree', rows: X, background: null, nSamples: 0, seed: opts.seed };
   const budget = { ...DEFAULT_BUDGET, ...KERNEL_BUDGETS[model.kind], ...opts.budget };
-  const rows = takeRows(X, evenlySpaced(X.nRows, budget.maxRows));
-  const background = summarizeBackground(training, { size: budget.backgroundSize, seed: opts.seed });
-  const r = kernelShap((m) => model.predictProba(m), rows, background, { seed: opts.seed, nSamples: budget.nSamples });
-  return { method: 'kernel', outputSpace: 'probability', values: r.values, expectedValue: r.expectedValue, nRows: rows.nRows, nFeatures: X.nCols };
+  return {
+    method: 'kernel',
+    rows: takeRows(X, evenlySpaced(X.nRows, budget.maxRows)),
+    background: summarizeBackground(training, { size: budget.backgroundSize, seed: opts.seed }),
+    nSamples: budget.nSamples,
+    seed: opts.seed,
+  };
+}
+
+export interface ShapChunk {
+  /** First row of the chunk in plan.rows. */
+  start: number;
+  /** Row-major (end - start) × nFeatures. */
+  values: Float64Array;
+  expectedValue: number;
+}
+
+/** SHAP values of plan.rows[start, end). */
+export function explainChunk(model: Classifier, plan: ShapPlan, start: number, end: number): ShapChunk {
+  const d = plan.rows.nCols;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= plan.rows.nRows)) {
+    throw new Error(`explainChunk: bad row range ${start}..${end} of ${plan.rows.nRows}`);
+  }
+  const rows: Matrix = { nRows: end - start, nCols: d, data: plan.rows.data.subarray(start * d, end * d) };
+  if (plan.method === 'tree') {
+    const ensemble = model.treeEnsemble?.();
+    if (!ensemble) throw new Error(`explainChunk: ${model.kind} has no trees, but the plan says TreeSHAP`);
+    const r = treeShap(ensemble, rows);
+    return { start, values: r.values, expectedValue: r.expectedValue };
+  }
+  if (!plan.background) throw new Error('explainChunk: a KernelSHAP plan needs a background');
+  const r = kernelShap((m) => model.predictProba(m), rows, plan.background, { seed: plan.seed, nSamples: plan.nSamples, rowOffset: start });
+  return { start, values: r.values, expectedValue: r.expectedValue };
+}
+
+/** Joins chunks that cover plan.rows (in any order) into one result. */
+export function mergeShapChunks(plan: ShapPlan, chunks: readonly ShapChunk[]): ShapResult {
+  const d = plan.rows.nCols;
+  const n = plan.rows.nRows;
+  const values = new Float64Array(n * d);
+  const covered = new Uint8Array(n);
+  for (const c of chunks) {
+    const rows = c.values.length / d;
+    for (let i = c.start; i < c.start + rows; i++) {
+      if (covered[i]) throw new Error(`mergeShapChunks: row ${i} is in two chunks`);
+      covered[i] = 1;
+    }
+    values.set(c.values, c.start * d);
+  }
+  if (covered.includes(0)) throw new Error('mergeShapChunks: the chunks do not cover every row');
+  return {
+    method: plan.method,
+    outputSpace: plan.method === 'tree' ? 'raw' : 'probability',
+    values,
+    // Every chunk computes the same expected value (it depends on the model and background only).
+    expectedValue: chunks[0]?.expectedValue ?? 0,
+    nRows: n,
+    nFeatures: d,
+  };
+}
+
+/** Splits n rows into at most `parts` contiguous ranges of near-equal size (none empty). */
+export function chunkRanges(n: number, parts: number): Array<[number, number]> {
+  const k = Math.max(1, Math.min(parts, n));
+  return Array.from({ length: k }, (_, i) => [Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)] as [number, number]);
+}
+
+export function explainModel(model: Classifier, X: Matrix, training: Matrix, opts: ExplainOptions): ShapResult {
+  const plan = planShap(model, X, training, opts);
+  return mergeShapChunks(plan, [explainChunk(model, plan, 0, plan.rows.nRows)]);
 }
 
 /** Mean SHAP (the seed's feature_importance) and mean |SHAP| per feature over the explained rows. */

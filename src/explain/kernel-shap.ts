@@ -22,12 +22,18 @@
  * size nSamples and the background per kind (see the README).
  */
 import type { Matrix } from '../models/matrix.ts';
-import { createRng, type Rng } from '../models/rng.ts';
+import { createRng, deriveSeed, type Rng } from '../models/rng.ts';
 
 export interface KernelShapOptions {
   seed: number;
   /** Coalitions per row (default 2·M + 2048, the shap package's default). */
   nSamples?: number;
+  /**
+   * Index of X's first row among all rows being explained (default 0). Row r samples its coalitions from its own
+   * stream deriveSeed(seed, rowOffset + r), so explaining rows in chunks (e.g. on several worker threads) gives
+   * exactly the values of explaining them all at once.
+   */
+  rowOffset?: number;
 }
 
 export interface KernelShapResult {
@@ -50,10 +56,12 @@ export function kernelShap(predict: (X: Matrix) => Float64Array, X: Matrix, back
   expectedValue /= fBackground.length;
   const fX = checkedPredict(predict, X);
 
-  const rng = createRng(opts.seed);
+  const rowOffset = opts.rowOffset ?? 0;
+  if (!(Number.isInteger(rowOffset) && rowOffset >= 0)) throw new Error(`kernelShap: rowOffset must be a non-negative integer, got ${rowOffset}`);
   const values = new Float64Array(X.nRows * d);
   for (let i = 0; i < X.nRows; i++) {
     const x = X.data.subarray(i * d, (i + 1) * d);
+    const rng = createRng(deriveSeed(opts.seed, rowOffset + i));
     const phi = explainRow(predict, x, fX[i]!, background, expectedValue, opts.nSamples, rng);
     values.set(phi, i * d);
   }

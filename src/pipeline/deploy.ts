@@ -14,7 +14,7 @@ import type { Candle, Trend } from '../data/candle.ts';
 import { buildDataset, type Dataset } from '../data/dataset.ts';
 import { SKLEARN_KINDS, type ClassifierKind } from '../models/classifier.ts';
 import { sliceRows } from '../models/matrix.ts';
-import { explainModel, summarizeShap } from '../explain/explain.ts';
+import { chunkRanges, mergeShapChunks, planShap, summarizeShap } from '../explain/explain.ts';
 import { backtestSignals } from '../../reports/backtest.ts';
 import { registeredModelName, type JsonValue, type Store, type VersionTags } from '../store/ports.ts';
 import { loadModel, saveModel } from './artifacts.ts';
@@ -101,9 +101,13 @@ export async function deploySymbol(deps: DeployDeps & { trainer: Trainer }, symb
     throwIfAborted(opts.signal);
     // Every kind trains concurrently on the trainer; each run is logged as soon as its kind completes. Selection
     // reads `members` in pool order, so the outcome does not depend on completion order.
+    // Submitted slowest first (longest-processing-time order), so the pool does not end with one worker busy on a
+    // long fit while the other idles.
+    const bySlowest = [...opts.classifiers].sort((a, b) => deps.trainer.expectedSeconds(b) - deps.trainer.expectedSeconds(a));
+    const training = new Map(bySlowest.map((kind) => [kind, deps.trainer.train(kind, data, plan, opts.seed)]));
     let logging = Promise.resolve();
     const members: Member[] = await Promise.all(opts.classifiers.map(async (kind) => {
-      const member = await deps.trainer.train(kind, data, plan, opts.seed);
+      const member = await training.get(kind)!;
       logging = logging.then(async () => {
         await logChildRun(deps, opts, parent.id, symbol, member, data);
         progress.done++;
@@ -156,7 +160,7 @@ async function logChildRun(deps: DeployDeps, opts: DeployOptions, parentRunId: s
     opts.onRun?.({ symbol, trend: opts.trend, classifier: member.kind, ok: false, error: member.error, metrics: {}, validation: null, fitSeconds: member.fitSeconds });
     return;
   }
-  const artifactId = (opts.logArtifacts ?? 'all') === 'all' ? await saveModel(store, member.model, data.featureNames) : null;
+  const artifactId = (opts.logArtifacts ?? 'all') === 'all' ? await saveModel(store, member.model, data.featureNames, member.artifact) : null;
   await store.updateRun(run.id, {
     metrics: { ...prefixed('test_', member.test), ...(member.validation ? prefixed('val_', member.validation) : {}), fit_seconds: member.fitSeconds },
     artifactId,
@@ -182,18 +186,25 @@ async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: D
 
   // The seed registers the model it scored; walk-forward refits the selected kind on every labeled row.
   let finalModel = best.model;
+  let finalArtifact = best.artifact;
   let trainEnd = plan.protocol === 'seed' ? plan.train.end : plan.finalTrain.end;
   if (plan.protocol === 'walk-forward') {
     const refit = await deps.trainer.train(best.kind, data, { protocol: 'seed', train: { start: 0, end: data.y.length }, test: plan.test }, opts.seed);
     if (!refit.ok) throw new Error(`refit of ${best.kind} on all rows failed: ${refit.error}`);
     finalModel = refit.model;
+    finalArtifact = refit.artifact;
     trainEnd = data.y.length;
   }
   throwIfAborted(opts.signal);
 
   const Xtest = sliceRows(data.X, plan.test.start, plan.test.end);
   const shapStarted = performance.now();
-  const shap = explainModel(finalModel, Xtest, sliceRows(data.X, 0, trainEnd), { seed: opts.seed });
+  // The explained rows are split over the trainer's workers; the chunks merge into the single-threaded values.
+  const shapPlan = planShap(finalModel, Xtest, sliceRows(data.X, 0, trainEnd), { seed: opts.seed });
+  const chunks = await Promise.all(
+    chunkRanges(shapPlan.rows.nRows, deps.trainer.parallelism).map(([start, end]) => deps.trainer.explain(finalModel, shapPlan, start, end)),
+  );
+  const shap = mergeShapChunks(shapPlan, chunks);
   const { mean, meanAbs } = summarizeShap(shap, data.featureNames);
   timings.shapSeconds = (performance.now() - shapStarted) / 1000;
 
@@ -227,7 +238,7 @@ async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: D
   }
   const decision = decideChampion(best.test.overall, championScore, config.championMargin, s.testWindow);
 
-  const artifactId = await saveModel(store, finalModel, data.featureNames);
+  const artifactId = await saveModel(store, finalModel, data.featureNames, finalArtifact);
   const tags: VersionTags = {
     classifier: best.kind,
     metrics: finiteMetrics(best.test),

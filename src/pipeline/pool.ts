@@ -24,6 +24,11 @@ export interface MemberResult {
   testProba: Float64Array;
   /** The model scored on the test window (trained on train / finalTrain). */
   model: Classifier;
+  /**
+   * The model already encoded in the artifact format with the dataset's feature names, when the trainer produced it
+   * (worker threads encode it next to the fit, so the deployment's thread only writes the bytes).
+   */
+  artifact?: Uint8Array;
   fitSeconds: number;
 }
 

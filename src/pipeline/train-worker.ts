@@ -1,14 +1,20 @@
 /**
- * Worker-thread entry of the training pool: trains one classifier kind under a split plan and returns the result with
- * the model serialised (toJSON), since class instances cannot cross threads.
+ * Worker-thread entry of the training pool. Two kinds of task:
+ * - train: trains one classifier kind under a split plan and returns the result with the model serialised
+ *   (toJSON, since class instances cannot cross threads) and already encoded as an artifact;
+ * - explain: rebuilds a model from its state and computes the SHAP values of a chunk of a SHAP plan's rows.
  */
 import { parentPort } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.ts';
-import type { ClassifierKind } from '../models/classifier.ts';
+import type { ClassifierKind, ClassifierState } from '../models/classifier.ts';
+import { classifierFromState } from '../models/registry.ts';
+import { explainChunk, type ShapPlan } from '../explain/explain.ts';
+import { encodeModel } from './artifacts.ts';
 import { trainMember } from './pool.ts';
 import type { SplitPlan } from './split.ts';
 
 export interface TrainTask {
+  type: 'train';
   id: number;
   kind: ClassifierKind;
   data: Dataset;
@@ -16,8 +22,40 @@ export interface TrainTask {
   seed: number;
 }
 
-parentPort!.on('message', async (task: TrainTask) => {
+export interface ExplainTask {
+  type: 'explain';
+  id: number;
+  model: ClassifierState;
+  plan: ShapPlan;
+  start: number;
+  end: number;
+}
+
+export type WorkerTask = TrainTask | ExplainTask;
+
+parentPort!.on('message', async (task: WorkerTask) => {
+  if (task.type === 'explain') {
+    try {
+      const chunk = explainChunk(classifierFromState(task.model), task.plan, task.start, task.end);
+      parentPort!.postMessage({ id: task.id, chunk }, [chunk.values.buffer as ArrayBuffer]);
+    } catch (err) {
+      parentPort!.postMessage({ id: task.id, error: err instanceof Error ? err.message : String(err) });
+    }
+    return;
+  }
   const member = await trainMember(task.kind, task.data, task.plan, task.seed);
-  const { model, ...rest } = member.ok ? member : { ...member, model: undefined };
-  parentPort!.postMessage({ id: task.id, member: rest, state: model ? model.toJSON() : null });
+  if (!member.ok) {
+    parentPort!.postMessage({ id: task.id, member, state: null, artifact: null });
+    return;
+  }
+  const { model, ...rest } = member;
+  // The artifact is encoded here, in parallel with other fits, rather than on the deployment's thread.
+  const state = model.toJSON();
+  try {
+    const artifact = encodeModel(state, task.data.featureNames);
+    parentPort!.postMessage({ id: task.id, member: rest, state, artifact }, [artifact.buffer as ArrayBuffer]);
+  } catch (err) {
+    const error = `could not encode the trained model: ${err instanceof Error ? err.message : String(err)}`;
+    parentPort!.postMessage({ id: task.id, member: { kind: task.kind, ok: false, error, fitSeconds: member.fitSeconds }, state: null, artifact: null });
+  }
 });

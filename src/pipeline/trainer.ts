@@ -1,55 +1,131 @@
 /**
- * Where pool members are trained. Training is pure CPU work, so the default spreads it over worker threads (one per
- * core, two on the target machine): every kind of a pool trains concurrently and the deployment logs each run as it
- * completes. Results do not depend on the trainer: every fit is seeded on its own.
+ * Where pool members are trained and selected models explained. Training and SHAP are pure CPU work, so the default
+ * spreads them over worker threads (one per core, two on the target machine): every kind of a pool trains
+ * concurrently, the deployment logs each run as it completes, and a model's SHAP rows are split into one chunk per
+ * worker. Results do not depend on the trainer: every fit is seeded on its own, and SHAP chunks merge into exactly
+ * the single-threaded values (see explain.ts).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.ts';
-import type { ClassifierKind, ClassifierState } from '../models/classifier.ts';
+import type { Classifier, ClassifierKind, ClassifierState } from '../models/classifier.ts';
 import { classifierFromState } from '../models/registry.ts';
+import { explainChunk, type ShapChunk, type ShapPlan } from '../explain/explain.ts';
 import { trainMember, type MakeClassifier, type Member } from './pool.ts';
 import type { SplitPlan } from './split.ts';
-import type { TrainTask } from './train-worker.ts';
+import type { WorkerTask } from './train-worker.ts';
 
 export interface Trainer {
+  /** Tasks that run at the same time (1 in-process); SHAP is split into this many chunks. */
+  readonly parallelism: number;
   train(kind: ClassifierKind, data: Dataset, plan: SplitPlan, seed: number): Promise<Member>;
+  /** SHAP values of plan.rows[start, end) for a fitted model. */
+  explain(model: Classifier, plan: ShapPlan, start: number, end: number): Promise<ShapChunk>;
+  /**
+   * Expected fit seconds of a kind, learned from the fits seen so far (a prior before the first). Callers submit
+   * the slowest kinds first so that no worker is left with a long fit at the end of a pool.
+   */
+  expectedSeconds(kind: ClassifierKind): number;
   close(): Promise<void>;
 }
 
-export function inProcessTrainer(make?: MakeClassifier): Trainer {
-  return { train: (kind, data, plan, seed) => trainMember(kind, data, plan, seed, make), close: async () => undefined };
+/**
+ * Relative fit cost per kind before any fit has been timed: fit seconds on a ~2,900-row training set measured on
+ * the 2-core development machine. Only the order matters.
+ */
+const PRIOR_SECONDS: Record<ClassifierKind, number> = {
+  NeuralNet: 2, MLP: 1, HistGradientBoosting: 0.5, LightGBM: 0.5, SupportVectorMachine: 0.45, RandomForest: 0.35,
+  XGBoost: 0.3, AdaBoost: 0.05, Ridge: 0.005, KNeighbors: 0.002,
+};
+
+/** Running mean of observed fit seconds per kind, starting from PRIOR_SECONDS. */
+class FitCostModel {
+  private readonly seen = new Map<ClassifierKind, { total: number; count: number }>();
+
+  record(kind: ClassifierKind, seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds < 0) return;
+    const s = this.seen.get(kind) ?? { total: 0, count: 0 };
+    s.total += seconds;
+    s.count++;
+    this.seen.set(kind, s);
+  }
+
+  expected(kind: ClassifierKind): number {
+    const s = this.seen.get(kind);
+    return s ? s.total / s.count : PRIOR_SECONDS[kind];
+  }
 }
 
-interface Pending { resolve: (m: Member) => void; kind: ClassifierKind; started: number }
+export function inProcessTrainer(make?: MakeClassifier): Trainer {
+  const costs = new FitCostModel();
+  return {
+    parallelism: 1,
+    async train(kind, data, plan, seed) {
+      const member = await trainMember(kind, data, plan, seed, make);
+      costs.record(kind, member.fitSeconds);
+      return member;
+    },
+    explain: async (model, plan, start, end) => explainChunk(model, plan, start, end),
+    expectedSeconds: (kind) => costs.expected(kind),
+    close: async () => undefined,
+  };
+}
+
+type Reply =
+  | { id: number; member: Omit<Member, 'model'>; state: ClassifierState | null; artifact: Uint8Array | null }
+  | { id: number; chunk: ShapChunk }
+  | { id: number; error: string };
+
+interface Pending {
+  settle(reply: Reply): void;
+  /** Ends the task without a reply (worker crash, trainer closed). */
+  abandon(reason: string): void;
+}
+
+/**
+ * A member whose `model` is built from its state on first use. A pool only needs the selected member's model object
+ * (metrics, test probabilities and the encoded artifact come with the reply), so the other members' states are never
+ * parsed on the deployment's thread. The state is checked for shape here so a malformed reply still fails the member.
+ */
+function withLazyModel(member: Omit<Member, 'model'>, state: ClassifierState, artifact: Uint8Array | undefined, states: WeakMap<Classifier, ClassifierState>): Member {
+  if (state.kind !== member.kind) throw new Error(`the worker returned a ${String(state.kind)} model for ${member.kind}`);
+  let model: Classifier | undefined;
+  const result = { ...member, artifact } as Member;
+  Object.defineProperty(result, 'model', {
+    enumerable: true,
+    get(): Classifier {
+      if (!model) {
+        model = classifierFromState(state);
+        states.set(model, state);
+      }
+      return model;
+    },
+  });
+  return result;
+}
 
 export function workerTrainer(size = Math.max(1, Math.min(availableParallelism(), 4))): Trainer {
   const workers: { worker: Worker; busy: boolean }[] = [];
-  const queue: { task: TrainTask; pending: Pending }[] = [];
+  const queue: { task: WorkerTask; pending: Pending }[] = [];
   const pending = new Map<number, Pending>();
   const assigned = new Map<Worker, number>();
+  const costs = new FitCostModel();
+  /** The state each lazily loaded model came from, so explaining it does not serialise it again. */
+  const states = new WeakMap<Classifier, ClassifierState>();
   let nextId = 0;
   let closed = false;
-
-  const fail = (p: Pending, error: string): Member => ({ kind: p.kind, ok: false, error, fitSeconds: (performance.now() - p.started) / 1000 });
 
   function spawn(): { worker: Worker; busy: boolean } {
     // The plain-JS entry registers tsx inside the worker before loading the TypeScript worker module.
     const worker = new Worker(new URL('./train-worker-entry.mjs', import.meta.url));
     const slot = { worker, busy: false };
-    worker.on('message', (msg: { id: number; member: Omit<Member, 'model'>; state: ClassifierState | null }) => {
+    worker.on('message', (msg: Reply) => {
       const p = pending.get(msg.id);
       pending.delete(msg.id);
       assigned.delete(worker);
       slot.busy = false;
       worker.unref(); // an idle worker must not keep the process alive
-      if (p) {
-        try {
-          p.resolve(msg.state ? ({ ...msg.member, model: classifierFromState(msg.state) } as Member) : (msg.member as Member));
-        } catch (err) {
-          p.resolve(fail(p, `could not load the trained model: ${err instanceof Error ? err.message : String(err)}`));
-        }
-      }
+      p?.settle(msg);
       pump();
     });
     worker.on('error', (err: Error) => {
@@ -58,7 +134,7 @@ export function workerTrainer(size = Math.max(1, Math.min(availableParallelism()
       assigned.delete(worker);
       const p = id === undefined ? undefined : pending.get(id);
       if (id !== undefined) pending.delete(id);
-      if (p) p.resolve(fail(p, `training worker crashed: ${err.message}`));
+      p?.abandon(`training worker crashed: ${err.message}`);
       workers.splice(workers.indexOf(slot), 1);
       if (!closed) pump();
     });
@@ -80,18 +156,53 @@ export function workerTrainer(size = Math.max(1, Math.min(availableParallelism()
     }
   }
 
+  function submit(task: WorkerTask, p: Pending, urgent: boolean): void {
+    // SHAP chunks go ahead of queued fits: a deployment is waiting on them to register its model.
+    if (urgent) queue.unshift({ task, pending: p });
+    else queue.push({ task, pending: p });
+    pump();
+  }
+
   return {
+    parallelism: size,
     train(kind, data, plan, seed) {
       if (closed) return Promise.reject(new Error('trainer is closed'));
+      const started = performance.now();
+      const fail = (error: string): Member => ({ kind, ok: false, error, fitSeconds: (performance.now() - started) / 1000 });
       return new Promise<Member>((resolve) => {
-        queue.push({ task: { id: nextId++, kind, data, plan, seed }, pending: { resolve, kind, started: performance.now() } });
-        pump();
+        submit({ type: 'train', id: nextId++, kind, data, plan, seed }, {
+          settle(reply) {
+            if (!('member' in reply)) return resolve(fail('error' in reply ? reply.error : 'unexpected reply from the training worker'));
+            costs.record(kind, reply.member.fitSeconds);
+            if (!reply.member.ok || !reply.state) return resolve(reply.member as Member);
+            try {
+              resolve(withLazyModel(reply.member, reply.state, reply.artifact ?? undefined, states));
+            } catch (err) {
+              resolve(fail(`could not load the trained model: ${err instanceof Error ? err.message : String(err)}`));
+            }
+          },
+          abandon: (reason) => resolve(fail(reason)),
+        }, false);
       });
     },
+    explain(model, plan, start, end) {
+      if (closed) return Promise.reject(new Error('trainer is closed'));
+      return new Promise<ShapChunk>((resolve, reject) => {
+        submit({ type: 'explain', id: nextId++, model: states.get(model) ?? model.toJSON(), plan, start, end }, {
+          settle(reply) {
+            if ('chunk' in reply) resolve(reply.chunk);
+            else reject(new Error(`SHAP failed: ${'error' in reply ? reply.error : 'unexpected reply from the worker'}`));
+          },
+          abandon: (reason) => reject(new Error(`SHAP failed: ${reason}`)),
+        }, true);
+      });
+    },
+    expectedSeconds: (kind) => costs.expected(kind),
     async close() {
       closed = true;
-      for (const [, p] of pending) p.resolve(fail(p, 'trainer closed'));
+      for (const [, p] of pending) p.abandon('trainer closed');
       pending.clear();
+      for (const { pending: p } of queue.splice(0)) p.abandon('trainer closed');
       await Promise.all(workers.splice(0).map((w) => w.worker.terminate()));
     },
   };

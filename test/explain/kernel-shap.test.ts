@@ -126,6 +126,21 @@ test('the same seed gives the same values; another seed other samples', () => {
   assert.notDeepEqual(kernelShap(nonlinear, X, bg, { seed: 6, nSamples: 300 }).values, a.values);
 });
 
+test('rows explained in chunks (with rowOffset) get exactly the values of explaining them all at once', () => {
+  const X = randomMatrix(7, 19, 21);
+  const bg = randomMatrix(8, 19, 22);
+  const whole = kernelShap(nonlinear, X, bg, { seed: 9, nSamples: 200 });
+  const d = 19;
+  const head = kernelShap(nonlinear, { nRows: 3, nCols: d, data: X.data.subarray(0, 3 * d) }, bg, { seed: 9, nSamples: 200 });
+  const tail = kernelShap(nonlinear, { nRows: 4, nCols: d, data: X.data.subarray(3 * d) }, bg, { seed: 9, nSamples: 200, rowOffset: 3 });
+  assert.deepEqual(Float64Array.from([...head.values, ...tail.values]), whole.values);
+  assert.equal(head.expectedValue, whole.expectedValue);
+  // Without the offset the tail rows would reuse rows 0-3's coalitions: different values.
+  const wrong = kernelShap(nonlinear, { nRows: 4, nCols: d, data: X.data.subarray(3 * d) }, bg, { seed: 9, nSamples: 200 });
+  assert.notDeepEqual(wrong.values, tail.values);
+  assert.throws(() => kernelShap(nonlinear, X, bg, { seed: 1, rowOffset: -1 }), /rowOffset/);
+});
+
 test('the model is called on large batches of coalitions, not once per coalition', () => {
   const batchSizes: number[] = [];
   const counted = (X: Matrix) => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, randomInt, shuffleInPlace } from '../../src/models/rng.ts';
+import { createRng, deriveSeed, randomInt, shuffleInPlace } from '../../src/models/rng.ts';
 
 test('createRng: the same seed replays the same stream, different seeds differ', () => {
   const a = createRng(42);
@@ -70,4 +70,16 @@ test('randomInt and shuffleInPlace', () => {
   shuffleInPlace(rng, a);
   assert.deepEqual(Array.from(a).sort((p, q) => p - q), Array.from({ length: 50 }, (_, i) => i));
   assert.notDeepEqual(Array.from(a), Array.from({ length: 50 }, (_, i) => i));
+});
+
+test('deriveSeed: deterministic, distinct per index and per seed, 32-bit', () => {
+  const seeds = Array.from({ length: 1000 }, (_, i) => deriveSeed(42, i));
+  assert.deepEqual(seeds, Array.from({ length: 1000 }, (_, i) => deriveSeed(42, i)));
+  assert.equal(new Set(seeds).size, 1000);
+  for (const s of seeds) assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 32);
+  assert.notEqual(deriveSeed(42, 0), deriveSeed(43, 0));
+  // Streams of neighbouring indices are unrelated (first draws differ).
+  assert.notEqual(createRng(deriveSeed(1, 0))(), createRng(deriveSeed(1, 1))());
+  assert.throws(() => deriveSeed(Number.NaN, 0), /bad seed/);
+  assert.throws(() => deriveSeed(1, -1), /bad seed/);
 });
