@@ -2,31 +2,32 @@
  * SupportVectorMachine: scikit-learn's SVC(probability=True, class_weight='balanced') defaults — C-SVC, RBF
  * kernel, C = 1, gamma 'scale' = 1 / (n_features · Var(X)), tol 1e-3, shrinking — on standardized inputs.
  *
- * libsvm-js (libsvm compiled to wasm) solves the dual problem; everything around the solver is done here:
+ * The dual problem is solved by our own SMO solver (svm-solver.ts), which takes the same steps as LIBSVM 3.22 (the
+ * solver of scikit-learn and of libsvm-js, which this class used until it was replaced for speed) and so fits the
+ * same models, bit for bit; the tests check it against libsvm-js. Around it:
+ * - The RBF kernel matrix of the training set is computed once per fit (svm-kernel.ts) and shared by the six solves
+ *   of a fit (five Platt folds and the final model): each solve reads its rows' sub-matrix. libsvm-js recomputed
+ *   kernel rows with sparse dot products in every solve; that was nearly all of its time.
  * - The class weights are libsvm's per-class C multipliers (-w0/-w1), which is what scikit-learn passes too.
- * - The fitted model (labels, rho, dual coefficients) is read straight from libsvm's svm_model struct in the wasm
- *   memory, exactly as the solver left it; the support vectors are taken from the training rows by index, and gamma
- *   is ours. (libsvm-js's serializeModel() would print the model to a text file in emscripten's in-memory file
- *   system: 15% of the fit time, with rho rounded to 6 and the coefficients to 16 digits. It remains the fallback
- *   if the struct ever fails its checks; see readModelStruct.) Decision values and probabilities are then computed
- *   here, so predictions need no wasm at all, round-trip exactly through JSON, and the wasm heap is freed right
- *   after training.
+ * - The support vectors are the training rows with α ≠ 0, listed in libsvm's model order. Decision values and
+ *   probabilities are computed here in float64 (decisionValues), so predictions need no wasm and round-trip exactly
+ *   through JSON; the cross-validated decision values of a fit are computed in wasm with the same operations.
  * - Probabilities use Platt scaling fitted exactly like libsvm's `-b 1` (5-fold cross-validated decision values,
  *   then Lin, Lin & Weng's Newton method), but with the folds drawn from our seeded RNG: libsvm draws them with C
  *   `rand()`, whose state carries over between fits in one process, so two identical fits gave different
  *   probabilities. Orientation is fixed so that the decision value is positive for class 1, whatever order libsvm
- *   stored the labels in.
+ *   stores the labels in.
  *
  * Per-row sample weights are not supported by libsvm (only per-class weights); fit() rejects them.
  */
-import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, balancedClassWeight, thresholdProba } from './classifier.ts';
 import { parseArtifactState, parseParams as parseParamsFor } from './params.ts';
-import { type Matrix, rowOf } from './matrix.ts';
+import { type Matrix, takeRows } from './matrix.ts';
 import { createRng, shuffleInPlace } from './rng.ts';
 import { type Standardizer, assertTrainingSet, fitStandardizer, standardize, standardizerFromJSON, standardizerToJSON } from './standardize.ts';
-import { loadLibsvm } from './wasm-guard.ts';
+import { KernelMatrix } from './svm-kernel.ts';
+import { trainBinarySvc } from './svm-solver.ts';
 
 const KIND = 'SupportVectorMachine' as const;
 
@@ -39,10 +40,15 @@ const paramsSchema = z.object({
   classWeight: z.enum(['balanced', 'none']),
   /** Folds for the Platt-scaling cross-validation (libsvm uses 5). */
   plattFolds: z.number().int().min(2),
+  /**
+   * Memory for the kernel matrix, in MB (scikit-learn's cache_size). Up to this size the whole matrix is computed
+   * once per fit; above it, kernel rows are cached least-recently-used within it (same model, slower fit).
+   */
+  kernelCacheMB: z.number().positive(),
 }).strict();
 type SvmParams = z.infer<typeof paramsSchema>;
 
-const DEFAULTS: SvmParams = { C: 1, gamma: 'scale', tol: 1e-3, classWeight: 'balanced', plattFolds: 5 };
+const DEFAULTS: SvmParams = { C: 1, gamma: 'scale', tol: 1e-3, classWeight: 'balanced', plattFolds: 5, kernelCacheMB: 256 };
 
 /** libsvm clips pairwise probabilities to [1e-7, 1 - 1e-7]. */
 const MIN_PROB = 1e-7;
@@ -86,18 +92,21 @@ class SupportVectorMachine implements Classifier {
     if (options.sampleWeight) throw new Error(`${KIND}: per-row sampleWeight is not supported (libsvm only has per-class weights)`);
     const classes = new Set(y);
     if (classes.size < 2) throw new Error(`${KIND}: the training labels contain only class ${[...classes][0]}`);
-    const libsvm = (await loadLibsvm()) as LibsvmClass;
     const scaler = fitStandardizer(X, KIND);
     const Z = standardize(scaler, X, KIND);
     const gamma = this.params.gamma === 'scale' ? scaleGamma(Z) : this.params.gamma;
     const cw = options.classWeight ?? (this.params.classWeight === 'balanced' ? balancedClassWeight(y) : { 0: 1, 1: 1 });
-    const solve = (rows: Int32Array) => trainExpansion(libsvm, Z, y, rows, { C: this.params.C, gamma, tol: this.params.tol, weight: cw });
-
-    const all = Int32Array.from({ length: y.length }, (_, i) => i);
-    const expansion = solve(all);
-    const dec = crossValidatedDecisions(Z, y, this.params.plattFolds, createRng(options.seed), solve);
-    const { A, B } = fitPlatt(dec, y);
-    this.fitted = { ...expansion, scaler, plattA: A, plattB: B };
+    const kernel = new KernelMatrix(Z, gamma, this.params.kernelCacheMB * 2 ** 20);
+    try {
+      const solve = (rows: Int32Array) => trainOnRows(kernel, y, rows, { C: this.params.C, tol: this.params.tol, weight: cw });
+      const all = Int32Array.from({ length: y.length }, (_, i) => i);
+      const model = solve(all);
+      const dec = crossValidatedDecisions(kernel, y, this.params.plattFolds, createRng(options.seed), solve);
+      const { A, B } = fitPlatt(dec, y);
+      this.fitted = { gamma, supportVectors: takeRows(Z, model.svRows), coef: model.coef, rho: model.rho, scaler, plattA: A, plattB: B };
+    } finally {
+      kernel.release();
+    }
   }
 
   /** Decision values f(x), positive for class 1. */
@@ -215,162 +224,46 @@ function plattProbability(dec: number, A: number, B: number): number {
   return fApB >= 0 ? Math.exp(-fApB) / (1 + Math.exp(-fApB)) : 1 / (1 + Math.exp(fApB));
 }
 
-// ---- libsvm-js ------------------------------------------------------------------------------------------------
-
-/** The part of libsvm-js's SVM class used here. */
-interface LibsvmModel {
-  /** Address of the trained svm_model struct in the wasm memory (set by train). */
-  readonly model: number | null;
-  train(samples: number[][], labels: number[]): void;
-  serializeModel(): string;
-  getSVIndices(): number[];
-  free(): void;
-}
-interface LibsvmClass {
-  new (options: Record<string, unknown>): LibsvmModel;
-  SVM_TYPES: { C_SVC: string };
-  KERNEL_TYPES: { RBF: string };
-}
+// ---- Solving ---------------------------------------------------------------------------------------------------
 
 interface SolverOptions {
   C: number;
-  gamma: number;
   tol: number;
   weight: { 0: number; 1: number };
 }
 
+/** A model in terms of training rows: f(x) = Σ coef_v · K(z_svRows[v], x) − rho, positive for class 1. */
+interface RowModel {
+  svRows: Int32Array;
+  coef: Float64Array;
+  rho: number;
+}
+
 /**
- * Trains libsvm on the given rows and returns the kernel expansion, oriented so that f > 0 means class 1.
- * A single-class subset (possible in a cross-validation fold) gets the constant decision ±1, as libsvm does.
+ * Trains on the given rows (indices into the kernel's rows and y), oriented so that f > 0 means class 1. A
+ * single-class subset (possible in a cross-validation fold) gets the constant decision ±1, as libsvm does.
  */
-function trainExpansion(libsvm: LibsvmClass, Z: Matrix, y: Uint8Array, rows: Int32Array, o: SolverOptions): KernelExpansion {
+function trainOnRows(kernel: KernelMatrix, y: Uint8Array, rows: Int32Array, o: SolverOptions): RowModel {
   let positives = 0;
   for (const r of rows) positives += y[r]!;
-  const d = Z.nCols;
   if (positives === 0 || positives === rows.length) {
-    return { gamma: o.gamma, supportVectors: { nRows: 0, nCols: d, data: new Float64Array(0) }, coef: new Float64Array(0), rho: positives === 0 ? 1 : -1 };
+    return { svRows: new Int32Array(0), coef: new Float64Array(0), rho: positives === 0 ? 1 : -1 };
   }
-  const model = new libsvm({
-    type: libsvm.SVM_TYPES.C_SVC,
-    kernel: libsvm.KERNEL_TYPES.RBF,
-    gamma: o.gamma,
-    cost: o.C,
-    tolerance: o.tol,
-    shrinking: true,
-    probabilityEstimates: false,
-    weight: { 0: o.weight[0], 1: o.weight[1] },
-    quiet: true,
-  });
-  try {
-    const samples: number[][] = [];
-    const labels: number[] = [];
-    for (const r of rows) {
-      samples.push(Array.from(rowOf(Z, r)));
-      labels.push(y[r]!);
-    }
-    model.train(samples, labels);
-    const svIndices = model.getSVIndices();
-    const parsed = readModelStruct(model, svIndices.length, o) ?? parseLibsvmModel(model.serializeModel());
-    if (parsed.coef.length !== svIndices.length) {
-      throw new Error(`${KIND}: libsvm reported ${svIndices.length} support vectors but its model has ${parsed.coef.length}`);
-    }
-    // libsvm's decision value is positive for its first label; flip when that label is 0.
-    const sign = parsed.firstLabel === 1 ? 1 : -1;
-    const svRows = Int32Array.from(svIndices, (i) => rows[i]!);
-    const S = toSubMatrix(Z, svRows);
-    return { gamma: o.gamma, supportVectors: S, coef: parsed.coef.map((c) => c * sign), rho: parsed.rho * sign };
-  } finally {
-    model.free();
-  }
-}
-
-/** The emscripten module behind libsvm-js (its heap views), or null when it cannot be found. */
-interface LibsvmHeap {
-  HEAP32: Int32Array;
-  HEAPF64: Float64Array;
-}
-let heapModule: LibsvmHeap | null | undefined;
-function libsvmHeap(): LibsvmHeap | null {
-  if (heapModule === undefined) {
-    try {
-      // The same CommonJS module instance libsvm-js's entry point required (and wasm-guard.ts already loaded):
-      // requiring it again runs nothing and registers no handlers.
-      const mod = createRequire(import.meta.url)('libsvm-js/out/wasm/libsvm.js') as Partial<LibsvmHeap>;
-      heapModule = mod.HEAP32 instanceof Int32Array && mod.HEAPF64 instanceof Float64Array ? (mod as LibsvmHeap) : null;
-    } catch {
-      heapModule = null;
-    }
-  }
-  return heapModule;
-}
-
-/**
- * Reads the first label, rho and the dual coefficients from libsvm 3.22's `struct svm_model` in the wasm memory.
- * Offsets (wasm32): the struct svm_parameter is 96 bytes (gamma f64 at 16, eps at 40, C at 48), then nr_class i32
- * at 96, l at 100, SV at 104, sv_coef (double**) at 108, rho (double*) at 112, ..., label (int*) at 128.
- * The read is trusted only if the struct echoes what we passed (gamma, C, tolerance, two classes 0/1, as many SVs
- * as libsvm reports); otherwise it returns undefined and the caller parses the model text instead.
- */
-export function readModelStruct(model: LibsvmModel, nSv: number, o: SolverOptions): { firstLabel: number; rho: number; coef: Float64Array } | undefined {
-  const heap = libsvmHeap();
-  const at = model.model;
-  if (!heap || typeof at !== 'number' || at <= 0 || at % 8 !== 0) return undefined;
-  // Views are re-read after training: emscripten replaces them when the heap grows.
-  const i32 = heap.HEAP32;
-  const f64 = heap.HEAPF64;
-  const int = (byte: number) => i32[byte >> 2]!;
-  const gammaOk = f64[(at + 16) >> 3] === o.gamma && f64[(at + 40) >> 3] === o.tol && f64[(at + 48) >> 3] === o.C;
-  if (!gammaOk || int(at + 96) !== 2 || int(at + 100) !== nSv) return undefined;
-  const labels = int(at + 128);
-  const first = int(labels);
-  const second = int(labels + 4);
-  const coefAt = int(int(at + 108));
-  const rhoAt = int(at + 112);
-  if (!((first === 0 && second === 1) || (first === 1 && second === 0)) || coefAt % 8 !== 0 || rhoAt % 8 !== 0) return undefined;
-  const coef = f64.slice(coefAt >> 3, (coefAt >> 3) + nSv);
-  const rho = f64[rhoAt >> 3]!;
-  if (!Number.isFinite(rho) || !coef.every(Number.isFinite)) return undefined;
-  return { firstLabel: first, rho, coef };
-}
-
-/** Reads what we need from libsvm's model text: the first label, rho and the dual coefficients (one per SV). */
-export function parseLibsvmModel(text: string): { firstLabel: number; rho: number; coef: Float64Array } {
-  const lines = text.split('\n');
-  const header = new Map<string, string>();
-  let i = 0;
-  for (; i < lines.length && lines[i]!.trim() !== 'SV'; i++) {
-    const line = lines[i]!.trim();
-    const space = line.indexOf(' ');
-    if (space > 0) header.set(line.slice(0, space), line.slice(space + 1));
-  }
-  const labels = header.get('label')?.split(/\s+/).map(Number);
-  const rho = Number(header.get('rho'));
-  if (header.get('nr_class') !== '2' || !labels || labels.length !== 2 || !Number.isFinite(rho) || i >= lines.length) {
-    throw new Error(`${KIND}: unexpected libsvm model text (header: ${[...header.keys()].join(', ')})`);
-  }
-  const coef: number[] = [];
-  for (i++; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
-    const c = Number(line.slice(0, line.indexOf(' ') > 0 ? line.indexOf(' ') : undefined));
-    if (!Number.isFinite(c)) throw new Error(`${KIND}: bad support-vector line in libsvm model text: "${line.slice(0, 40)}"`);
-    coef.push(c);
-  }
-  return { firstLabel: labels[0]!, rho, coef: Float64Array.from(coef) };
-}
-
-function toSubMatrix(Z: Matrix, rows: Int32Array): Matrix {
-  const d = Z.nCols;
-  const data = new Float64Array(rows.length * d);
-  for (let k = 0; k < rows.length; k++) data.set(rowOf(Z, rows[k]!), k * d);
-  return { nRows: rows.length, nCols: d, data };
+  const m = trainBinarySvc(kernel, y, rows, { C: o.C, weight: o.weight, eps: o.tol, shrinking: true });
+  // libsvm's decision value is positive for its first label; flip when that label is 0.
+  const sign = m.firstLabel === 1 ? 1 : -1;
+  return { svRows: m.svRows, coef: m.coef.map((c) => c * sign), rho: m.rho * sign };
 }
 
 // ---- Platt scaling ------------------------------------------------------------------------------------------
 
-/** libsvm's svm_binary_svc_probability: decision values of each row from a model that did not see it. */
+/**
+ * libsvm's svm_binary_svc_probability: decision values of each row from a model that did not see it. The held-out
+ * values are computed in wasm from the kernel's copy of Z, with the operations of decisionValues() in its order, so
+ * they equal what decisionValues() would give, bit for bit.
+ */
 function crossValidatedDecisions(
-  Z: Matrix, y: Uint8Array, folds: number, rng: () => number, solve: (rows: Int32Array) => KernelExpansion,
+  kernel: KernelMatrix, y: Uint8Array, folds: number, rng: () => number, solve: (rows: Int32Array) => RowModel,
 ): Float64Array {
   const n = y.length;
   const perm = shuffleInPlace(rng, Int32Array.from({ length: n }, (_, i) => i));
@@ -381,8 +274,8 @@ function crossValidatedDecisions(
     const trainRows = Int32Array.from([...perm.subarray(0, begin), ...perm.subarray(end)]);
     const heldOut = perm.subarray(begin, end);
     if (heldOut.length === 0) continue;
-    const expansion = solve(trainRows);
-    const values = decisionValues(expansion, toSubMatrix(Z, heldOut));
+    const m = solve(trainRows);
+    const values = kernel.decisionValues(heldOut, m.svRows, m.coef, m.rho);
     for (let k = 0; k < heldOut.length; k++) dec[heldOut[k]!] = values[k]!;
   }
   return dec;

@@ -4,7 +4,7 @@ import type { Matrix } from '../../src/models/matrix.ts';
 import { toRows } from '../../src/models/matrix.ts';
 import { createRng } from '../../src/models/rng.ts';
 import { fitStandardizer, standardize } from '../../src/models/standardize.ts';
-import { fitPlatt, parseLibsvmModel, readModelStruct, supportVectorMachineFactory as svm } from '../../src/models/svm.ts';
+import { fitPlatt, supportVectorMachineFactory as svm } from '../../src/models/svm.ts';
 import { loadLibsvm } from '../../src/models/wasm-guard.ts';
 import { accuracy } from './fixtures.ts';
 
@@ -29,8 +29,8 @@ function ball(n: number, d: number, seed: number, firstLabel?: 0 | 1): { X: Matr
 
 const holdout = ball(300, 3, 99);
 
-test('SVM learns a non-linear separable problem, whichever label libsvm sees first', async () => {
-  // libsvm orders its labels by first appearance; P(1) must still be the probability of label 1.
+test('SVM learns a non-linear separable problem, whichever label it sees first', async () => {
+  // The solver orders the labels by first appearance, as libsvm does; P(1) must still be the probability of label 1.
   for (const firstLabel of [0, 1] as const) {
     const train = ball(500, 3, 1 + firstLabel, firstLabel);
     assert.equal(train.y[0], firstLabel);
@@ -103,15 +103,6 @@ test('class weights move the decision boundary; sample weights are refused', asy
   await assert.rejects(svm.create().fit(X, new Uint8Array(300), { seed: 1 }), /only class 0/);
 });
 
-test('parseLibsvmModel reads labels, rho and one coefficient per support vector', () => {
-  const text = 'svm_type c_svc\nkernel_type rbf\ngamma 0.5\nnr_class 2\ntotal_sv 3\nrho -0.25\nlabel 1 0\nnr_sv 2 1\nSV\n0.5 1:0.1 2:0.2 \n1 1:0.3 2:0.4 \n-1.5 1:0.5 2:0.6 \n';
-  const m = parseLibsvmModel(text);
-  assert.equal(m.firstLabel, 1);
-  assert.equal(m.rho, -0.25);
-  assert.deepEqual(Array.from(m.coef), [0.5, 1, -1.5]);
-  assert.throws(() => parseLibsvmModel('svm_type c_svc\nnr_class 3\nSV\n'), /unexpected libsvm model text/);
-});
-
 test('Platt scaling fits a decreasing sigmoid in the decision value', () => {
   // Decision values that separate the classes: A must be negative (P(1) grows with f) and P(1 | f=0) ≈ 0.5.
   const dec = Float64Array.from({ length: 200 }, (_, i) => (i - 100) / 25 + (i % 7 === 0 ? -2 : 0));
@@ -119,39 +110,6 @@ test('Platt scaling fits a decreasing sigmoid in the decision value', () => {
   const { A, B } = fitPlatt(dec, y);
   assert.ok(A < -1, `A = ${A}`);
   assert.ok(Math.abs(B) < 0.5, `B = ${B}`);
-});
-
-test('the model read from libsvm\'s struct in wasm memory is the model text, unrounded', async () => {
-  const { X, y } = ball(300, 3, 8);
-  const Z = standardize(fitStandardizer(X, 't'), X, 't');
-  const SVM = (await loadLibsvm()) as any;
-  const options = { C: 1.5, gamma: 0.7, tol: 1e-3, weight: { 0: 0.8, 1: 1.3 } };
-  const model = new SVM({
-    type: SVM.SVM_TYPES.C_SVC, kernel: SVM.KERNEL_TYPES.RBF, gamma: options.gamma, cost: options.C, tolerance: options.tol, shrinking: true,
-    probabilityEstimates: false, weight: options.weight, quiet: true,
-  });
-  try {
-    model.train(toRows(Z), Array.from(y));
-    const nSv = model.getSVIndices().length;
-    const fromStruct = readModelStruct(model, nSv, options);
-    const fromText = parseLibsvmModel(model.serializeModel());
-    assert.ok(fromStruct, 'the struct passes its checks');
-    assert.equal(fromStruct.firstLabel, fromText.firstLabel);
-    assert.equal(fromStruct.coef.length, nSv);
-    // The text has 16 significant digits for the coefficients and 6 for rho.
-    fromStruct.coef.forEach((c, i) => assert.ok(Math.abs(c - fromText.coef[i]!) <= 1e-15 * Math.abs(c), `coef ${i}: ${c} vs ${fromText.coef[i]}`));
-    assert.ok(Math.abs(fromStruct.rho - fromText.rho) <= 5e-6 * Math.abs(fromStruct.rho), `rho ${fromStruct.rho} vs ${fromText.rho}`);
-    // A struct that does not echo our options is not trusted (the caller then parses the text).
-    assert.equal(readModelStruct(model, nSv, { ...options, gamma: 0.5 }), undefined);
-    assert.equal(readModelStruct(model, nSv + 1, options), undefined);
-  } finally {
-    model.free();
-  }
-  // fit() uses the struct, not the text: its rho keeps more than the text's 6 significant digits.
-  const fitted = svm.create();
-  await fitted.fit(X, y, { seed: 1 });
-  const { rho } = fitted.toJSON().state as { rho: number };
-  assert.notEqual(Number(rho.toPrecision(6)), rho);
 });
 
 test('decision values do not depend on how many rows are evaluated together', async () => {
@@ -163,4 +121,26 @@ test('decision values do not depend on how many rows are evaluated together', as
   const together = Array.from(model.decisionFunction(probe));
   const oneByOne = together.map((_, i) => model.decisionFunction({ nRows: 1, nCols: 3, data: probe.data.subarray(i * 3, i * 3 + 3) })[0]);
   assert.deepEqual(oneByOne, together);
+});
+
+test('the kernel row cache (a memory budget below the dense matrix) fits the same model', async () => {
+  const { X, y } = ball(600, 4, 11);
+  const dense = svm.create();
+  await dense.fit(X, y, { seed: 3 });
+  // 600 x 600 float32 is 1.4 MB; 0.1 MB holds 43 rows.
+  const cached = svm.create({ kernelCacheMB: 0.1 });
+  await cached.fit(X, y, { seed: 3 });
+  assert.deepEqual(cached.toJSON().state, dense.toJSON().state);
+  assert.throws(() => svm.create({ kernelCacheMB: 0 }), /kernelCacheMB/);
+});
+
+test('artifacts saved before the kernelCacheMB parameter existed still load and predict', async () => {
+  const { X, y } = ball(200, 3, 12);
+  const model = svm.create();
+  await model.fit(X, y, { seed: 1 });
+  const saved = model.toJSON();
+  const { kernelCacheMB: _dropped, ...oldParams } = saved.params;
+  const loaded = svm.fromJSON({ ...saved, params: oldParams });
+  assert.equal(loaded.params.kernelCacheMB, 256);
+  assert.deepEqual(loaded.predictProba(holdout.X), model.predictProba(holdout.X));
 });
