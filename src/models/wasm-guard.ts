@@ -72,7 +72,10 @@ function untypedPackage(name: string): string {
 let libsvmPromise: Promise<unknown> | undefined;
 let xgboostPromise: Promise<unknown> | undefined;
 
-/** libsvm-js's `SVM` class (untyped: the package ships no types; svm.ts narrows what it uses). */
+/**
+ * libsvm-js's `SVM` class (untyped: the package ships no types). Only the tests call this: libsvm-js is the oracle
+ * that our own solver (svm-solver.ts) must reproduce, so it is a dev dependency.
+ */
 export function loadLibsvm(): Promise<unknown> {
   libsvmPromise ??= loadEmscriptenPort(async () => {
     const mod = (await import(untypedPackage('libsvm-js'))) as { default: Promise<unknown> };
