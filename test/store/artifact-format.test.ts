@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { ARTIFACT_FORMAT_VERSION, ArtifactError, decodeArtifact, describeFeatureMismatch, encodeArtifact } from '../../src/store/artifact-format.ts';
 
 const features = ['rsi_14', 'macd', 'obv', 'adx'];
@@ -98,4 +99,21 @@ test('artifact: a 20 MB model encodes and decodes quickly', () => {
   const back = (decoded.state as { layers: { weights: Float64Array }[] }).layers[0]!.weights;
   assert.equal(back[back.length - 1], (weights.length - 1) * 1e-3);
   assert.ok(elapsed < 3000, `20 MB round trip took ${elapsed.toFixed(0)} ms`);
+});
+
+test('artifact: any plain JSON state round-trips exactly as JSON would (fast path), and mixed states keep their tags', () => {
+  fc.assert(fc.property(fc.jsonValue(), (state) => {
+    const a = decodeArtifact(encodeArtifact({ kind: 'k', params: {}, featureNames: features, state }));
+    assert.deepEqual(a.state, JSON.parse(JSON.stringify(state)));
+  }), { numRuns: 300 });
+  // The same values next to a typed array or a non-finite number take the tagging path and still round-trip.
+  fc.assert(fc.property(fc.jsonValue(), fc.constantFrom(Number.NaN, new Float64Array([1, -0.5])), (plain, special) => {
+    const a = decodeArtifact(encodeArtifact({ kind: 'k', params: {}, featureNames: features, state: { plain, special } }));
+    const s = a.state as { plain: unknown; special: unknown };
+    assert.deepEqual(s.plain, JSON.parse(JSON.stringify(plain)));
+    assert.deepEqual(s.special, special);
+  }), { numRuns: 100 });
+  // Reserved keys are refused on both paths.
+  assert.throws(() => encodeArtifact({ kind: 'k', params: {}, featureNames: features, state: { a: [1, { $blob: 0 }] } }), /reserved key/);
+  assert.throws(() => encodeArtifact({ kind: 'k', params: {}, featureNames: features, state: { a: new Int8Array(1), b: { $num: 'NaN' } } }), /reserved key/);
 });
