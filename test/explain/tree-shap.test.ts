@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { treeExpectation, treeShap } from '../../src/explain/tree-shap.ts';
+import { type TreeShapResult, treeExpectation, treeShap } from '../../src/explain/tree-shap.ts';
 import type { ClassifierFactory } from '../../src/models/classifier.ts';
 import type { Matrix } from '../../src/models/matrix.ts';
 import { createRng, type Rng } from '../../src/models/rng.ts';
@@ -225,4 +225,119 @@ test('TreeSHAP expected value of a fitted forest is the cover-weighted mean of i
   assert.ok(Math.abs(treeShap(e, X).expectedValue - want) < 1e-12);
   // And a single tree's prediction is reproduced leaf by leaf.
   assert.equal(predictTreeRaw(e.trees[0]!, X.data.subarray(0, 4)), predictTreeRaw(e.trees[0]!, Array.from(X.data.subarray(0, 4))));
+});
+
+/**
+ * Algorithm 2 walked row by row, as shap's tree_shap_recursive does (and as this module did before rows were
+ * explained in groups): the reference the grouped walk must reproduce bit for bit.
+ */
+function rowByRowTreeShap(ensemble: TreeEnsemble, X: Matrix): TreeShapResult {
+  const nF = ensemble.nFeatures;
+  const values = new Float64Array(X.nRows * nF);
+  let expectedValue = ensemble.base;
+  ensemble.trees.forEach((tree, t) => {
+    const scale = ensemble.treeWeights[t]!;
+    expectedValue += scale * treeExpectation(tree, 0);
+    const fraction = new Float64Array(tree.left.length).fill(1);
+    for (let k = 0; k < tree.left.length; k++) {
+      if (tree.left[k] === -1) continue;
+      fraction[tree.left[k]!] = tree.cover[tree.left[k]!]! / tree.cover[k]!;
+      fraction[tree.right[k]!] = tree.cover[tree.right[k]!]! / tree.cover[k]!;
+    }
+    const inv = Float64Array.from({ length: 64 }, (_, k) => (k === 0 ? Infinity : 1 / k));
+    for (let row = 0; row < X.nRows; row++) {
+      const x = X.data.subarray(row * nF, (row + 1) * nF);
+      const phi = values.subarray(row * nF, (row + 1) * nF);
+      type Path = { f: number[]; z: number[]; o: number[]; w: number[] };
+      const extend = (p: Path, d: number, pz: number, po: number, pi: number): void => {
+        p.f[d] = pi; p.z[d] = pz; p.o[d] = po; p.w[d] = d === 0 ? 1 : 0;
+        for (let i = d - 1; i >= 0; i--) {
+          p.w[i + 1] = p.w[i + 1]! + po * p.w[i]! * (i + 1) * inv[d + 1]!;
+          p.w[i] = pz * p.w[i]! * (d - i) * inv[d + 1]!;
+        }
+      };
+      const unwind = (p: Path, d: number, k: number): void => {
+        const po = p.o[k]!, pz = p.z[k]!;
+        let next = p.w[d]!;
+        for (let i = d - 1; i >= 0; i--) {
+          if (po !== 0) {
+            const tmp = p.w[i]!;
+            p.w[i] = (next * (d + 1)) / ((i + 1) * po);
+            next = tmp - (p.w[i]! * pz * (d - i)) / (d + 1);
+          } else {
+            p.w[i] = (p.w[i]! * (d + 1)) / (pz * (d - i));
+          }
+        }
+        for (let i = k; i < d; i++) { p.f[i] = p.f[i + 1]!; p.z[i] = p.z[i + 1]!; p.o[i] = p.o[i + 1]!; }
+      };
+      const recurse = (node: number, parent: Path, d: number, pz: number, po: number, pi: number): void => {
+        const p: Path = { f: parent.f.slice(0, d), z: parent.z.slice(0, d), o: parent.o.slice(0, d), w: parent.w.slice(0, d) };
+        extend(p, d, pz, po, pi);
+        if (tree.left[node] === -1) {
+          const v = tree.value[node]! * scale;
+          for (let k = 1; k <= d; k++) {
+            let total = 0;
+            if (p.o[k] === 0) {
+              let s = 0;
+              for (let i = d - 1; i >= 0; i--) s += p.w[i]! * inv[d - i]!;
+              phi[p.f[k]!] += -s * (d + 1) * v;
+              continue;
+            }
+            let next = p.w[d]!;
+            for (let i = d - 1; i >= 0; i--) {
+              const tmp = next * inv[i + 1]!;
+              total += tmp;
+              next = p.w[i]! - tmp * p.z[k]! * (d - i);
+            }
+            phi[p.f[k]!] += total * (d + 1) * (1 - p.z[k]!) * v;
+          }
+          return;
+        }
+        const split = tree.feature[node]!;
+        const xv = x[split]!;
+        const goLeft = Number.isNaN(xv) ? tree.missingLeft[node] === 1 : xv <= tree.threshold[node]!;
+        const hot = goLeft ? tree.left[node]! : tree.right[node]!;
+        const cold = goLeft ? tree.right[node]! : tree.left[node]!;
+        let iz = 1, io = 1, dd = d;
+        const k = p.f.indexOf(split, 1);
+        if (k > 0 && k <= d) { iz = p.z[k]!; io = p.o[k]!; unwind(p, d, k); dd = d - 1; }
+        if (fraction[hot]! * iz > 0 || io > 0) recurse(hot, p, dd + 1, fraction[hot]! * iz, io, split);
+        if (fraction[cold]! * iz > 0) recurse(cold, p, dd + 1, fraction[cold]! * iz, 0, split);
+      };
+      recurse(0, { f: [], z: [], o: [], w: [] }, 0, 1, 1, -1);
+    }
+  });
+  return { values, expectedValue };
+}
+
+function assertSameBits(a: TreeShapResult, b: TreeShapResult, what: string): void {
+  assert.ok(Object.is(a.expectedValue, b.expectedValue), `${what}: expected value`);
+  assert.equal(a.values.length, b.values.length);
+  for (let k = 0; k < a.values.length; k++) assert.ok(Object.is(a.values[k], b.values[k]), `${what}: value ${k}: ${a.values[k]} vs ${b.values[k]}`);
+}
+
+test('TreeSHAP explains rows in groups bit-identically to walking row by row (random trees, NaN, empty leaves, blocks)', () => {
+  const rng = createRng(77);
+  for (let trial = 0; trial < 40; trial++) {
+    const M = 2 + (trial % 6);
+    const trees = [randomTree(rng, M, 3 + (trial % 9)), randomTree(rng, M, 6)];
+    const ensemble: TreeEnsemble = { trees, treeWeights: Float64Array.of(0.7, -1.3), base: 0.1, link: 'identity', nFeatures: M };
+    const X = randomRows(rng, 1 + (trial % 23), M, 0.1);
+    const want = rowByRowTreeShap(ensemble, X);
+    assertSameBits(treeShap(ensemble, X), want, `trial ${trial}`);
+    assertSameBits(treeShap(ensemble, X, { blockRows: 1 + (trial % 4) }), want, `trial ${trial}, small blocks`);
+  }
+});
+
+test('TreeSHAP of fitted forests and boosters equals the row-by-row walk bit for bit', async () => {
+  const train = noisy(700, 6, 51);
+  const X = withMissing(train.X, 0.03, 52);
+  const probe = withMissing(noisy(45, 6, 53).X, 0.05, 54);
+  for (const [factory, params] of [[randomForestFactory, { nEstimators: 12 }], [histGradientBoostingFactory, { maxIter: 15 }]] as const) {
+    const c = factory.create(params);
+    await c.fit(X, train.y, { seed: 3 });
+    const e = c.treeEnsemble!();
+    assertSameBits(treeShap(e, probe), rowByRowTreeShap(e, probe), factory.kind);
+    assertSameBits(treeShap(e, probe, { blockRows: 7 }), rowByRowTreeShap(e, probe), `${factory.kind}, blocks of 7`);
+  }
 });

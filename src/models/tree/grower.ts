@@ -10,21 +10,30 @@
  * Histograms: a node that examines every feature (the boosters, AdaBoost, RandomForest with maxFeatures 'all')
  * needs a full histogram. After a split, the smaller child's full histogram is built from its rows and the larger
  * child's is the parent's minus it (sibling subtraction), when that is cheaper than building the larger child's
- * directly (see `subtractionPays`). A node that examines only a few sampled features (RandomForest's max_features)
- * builds just those features' histograms into a scratch buffer instead: with sqrt(19) = 4 of 19 features that is
- * ~5x less work than any full histogram, so such trees never hold one. Their small nodes (most nodes of a fully
- * grown tree) skip the histogram altogether and scan their rows sorted by bin (`scanSmallNode`).
+ * directly (see `subtractionPays`); nothing is built for a child that cannot split. A node that examines only a few
+ * sampled features (RandomForest's max_features) builds just those features' histograms into a scratch buffer
+ * instead: with sqrt(19) = 4 of 19 features that is ~5x less work than any full histogram, so such trees never hold
+ * one. Their small nodes (most nodes of a fully grown tree) skip the histogram altogether and scan their rows sorted
+ * by bin (`scanSmallNode`).
  *
  * Row order: the node's rows sit contiguously in `rows` (partitioned in place, stably), which the boosters use to
  * update each leaf's rows without traversing the tree.
+ *
+ * WebAssembly: the loops over rows and bins (histogram builds, sibling subtraction, split scans, the partition, the
+ * small-node sort) run in kernel.ts's WebAssembly, on a copy of the binned data, the tree's rows and their
+ * statistics in the kernel's memory, where the histograms live too. They perform the JavaScript loops' exact
+ * operations in the same order, so every tree is bit-identical either way (GrowerOptions.kernel = false runs the
+ * JavaScript loops, for tests); measured on the boosters' trees, growth is ~4x faster than with the JavaScript loops.
  */
 import type { Rng } from '../rng.ts';
 import type { Tree } from './tree.ts';
 import { type BinnedMatrix, thresholdOf } from './binning.ts';
 import {
-  type HistogramLayout, type RowStats, HistogramPool, STATS, buildFeatureHistogram, buildFullHistogram,
-  clearFeatureHistogram, histogramLayout, subtractHistogram,
+  type AllRowsCounts, Histogram, type HistogramLayout, type RowStats, HistogramPool, STATS, allRowsCounts,
+  buildAllRowsHistogram, buildFeatureHistograms, buildHistogram,
+  clearFeatureHistogram, countBits, histogramLayout, subtractHistogram,
 } from './histogram.ts';
+import { TreeKernel } from './kernel.ts';
 import { BestSplit, type Criterion } from './split.ts';
 
 export interface GrowerOptions {
@@ -51,6 +60,11 @@ export interface GrowerOptions {
    * 256-bin histogram (default SMALL_NODE_ROWS; 0 turns it off, for tests). Both find the same split.
    */
   readonly smallNodeRows?: number;
+  /**
+   * Use the WebAssembly kernels (kernel.ts: histogram builds, split scans, the row partition; default on). Off only
+   * to check, in tests and benchmarks, that they change nothing.
+   */
+  readonly kernel?: boolean;
 }
 
 /**
@@ -60,27 +74,56 @@ export interface GrowerOptions {
  */
 export const SMALL_NODE_ROWS = 32;
 
+/**
+ * Pooled histograms placed in the kernel's memory, and a cap on the bytes they take there (a booster holds one per
+ * open leaf: 31 by default). Further ones are ordinary arrays, handled by the JavaScript loops.
+ */
+const KERNEL_HISTOGRAMS = 40;
+const KERNEL_BYTES = 16 * 2 ** 20;
+
 /** Upper bound for GrowerOptions.smallNodeRows (sizes the small-node buffers). */
 const SMALL_NODE_LIMIT = 256;
 
 /** Buffers shared by all trees of one model fit. */
 export class GrowContext {
   readonly layout: HistogramLayout;
+  /** The WebAssembly kernels and their memory, which holds the buffers below and the pooled histograms. */
+  readonly kernel: TreeKernel;
   readonly pool: HistogramPool;
   /** Per-feature histograms of sampled features are built here and cleared after the scan. */
   readonly scratch: Float64Array;
+  /** Occupancy bits of the features being built into `scratch`: 8 words (256 codes) per feature. */
+  readonly marks: Int32Array;
   readonly tmpRows: Int32Array;
-  readonly range = new Int32Array(2);
-  /** Small-node scan buffers: rows sorted by code, their codes, the compacted histogram and its slot -> bin map. */
-  readonly smallRows = new Int32Array(SMALL_NODE_LIMIT);
-  readonly smallCodes = new Int32Array(SMALL_NODE_LIMIT);
-  readonly compact = new Float64Array((SMALL_NODE_LIMIT + 1) * STATS);
-  readonly binOfSlot = new Int32Array(SMALL_NODE_LIMIT);
+  /** Counts of the histogram of every row, recorded by the first tree whose root holds every row. */
+  allRows: AllRowsCounts | null = null;
+  /** Small-node scan buffers: the rows' sort keys, the compacted histogram and its slot -> bin map. */
+  readonly smallKeys: Int32Array;
+  readonly compact: Float64Array;
+  readonly binOfSlot: Int32Array;
+  /** Every slot of a compacted histogram is occupied: a bitmap of ones. */
+  readonly allSlots: Int32Array;
 
   constructor(readonly binned: BinnedMatrix) {
     this.layout = histogramLayout(binned);
-    this.pool = new HistogramPool(this.layout.totalBins * STATS);
-    this.scratch = new Float64Array(this.layout.totalBins * STATS);
+    const totalBins = this.layout.totalBins;
+    // The kernel's memory holds the scratch histogram and its marks, the small-node buffers, the copies of the binned
+    // data with room for a tree's rows and statistics, and up to KERNEL_HISTOGRAMS pooled histograms.
+    const histBytes = Histogram.bytes(totalBins);
+    const nHistograms = Math.max(0, Math.min(KERNEL_HISTOGRAMS, Math.floor(KERNEL_BYTES / histBytes)));
+    const n = binned.nRows;
+    const fixed = histBytes + 32 * binned.nFeatures + (SMALL_NODE_LIMIT + 1) * STATS * 8 + 9 * SMALL_NODE_LIMIT
+      + 3 * n * binned.nFeatures + 32 * n + 256;
+    this.kernel = new TreeKernel(fixed + nHistograms * histBytes);
+    const k = this.kernel;
+    this.pool = new HistogramPool(totalBins, k);
+    this.scratch = k.f64(totalBins * STATS) ?? new Float64Array(totalBins * STATS);
+    this.marks = k.i32(8 * binned.nFeatures) ?? new Int32Array(8 * binned.nFeatures);
+    this.compact = k.f64((SMALL_NODE_LIMIT + 1) * STATS) ?? new Float64Array((SMALL_NODE_LIMIT + 1) * STATS);
+    this.smallKeys = k.i32(SMALL_NODE_LIMIT) ?? new Int32Array(SMALL_NODE_LIMIT);
+    this.binOfSlot = k.i32(SMALL_NODE_LIMIT) ?? new Int32Array(SMALL_NODE_LIMIT);
+    this.allSlots = (k.i32(SMALL_NODE_LIMIT / 32) ?? new Int32Array(SMALL_NODE_LIMIT / 32)).fill(-1);
+    k.enableRows(this.layout.slots, binned.byFeature, binned.nFeatures, binned.nRows);
     this.tmpRows = new Int32Array(binned.nRows);
   }
 }
@@ -102,7 +145,7 @@ interface OpenNode {
   readonly H: number;
   readonly W: number;
   readonly C: number;
-  hist: Float64Array | null;
+  hist: Histogram | null;
   split: SplitChoice | null;
 }
 
@@ -112,9 +155,6 @@ interface SplitChoice {
   readonly bin: number;
   readonly missingLeft: boolean;
   readonly sawMissing: boolean;
-  readonly leftG: number;
-  readonly leftH: number;
-  readonly leftW: number;
   readonly leftC: number;
 }
 
@@ -130,6 +170,13 @@ class TreeGrower {
   private readonly nF: number;
   private readonly mEval: number;
   private readonly smallNodeRows: number;
+  /** The kernel, when its row kernels (builds, partition) are used; they need the rows in `work`. */
+  private readonly rowKernel: TreeKernel | null;
+  /** The tree's rows while it grows (rows[0 .. m)): the kernel's row list, or `rows` itself. */
+  private readonly work: Int32Array;
+  /** The kernel, when the small-node buffers are in its memory too. */
+  private readonly smallNodeKernel: TreeKernel | null;
+  private readonly m: number;
   private readonly best: BestSplit;
   private readonly featureOrder: Int32Array;
   // Output node arrays, grown as nodes are created.
@@ -154,7 +201,21 @@ class TreeGrower {
     this.nF = ctx.binned.nFeatures;
     this.mEval = Math.max(1, Math.min(o.maxFeatures, this.nF));
     if (this.mEval < this.nF && !rng) throw new Error('growTree: feature sampling (maxFeatures < nFeatures) needs an rng');
-    this.best = new BestSplit(o);
+    const kernel = o.kernel === false ? null : ctx.kernel;
+    this.best = new BestSplit(o, kernel);
+    this.m = rows.length;
+    // The row kernels work on the rows and their statistics in the kernel's memory: the tree's rows move there
+    // while it grows (and back into `rows` at the end).
+    this.rowKernel = kernel !== null && kernel.rowKernels ? kernel : null;
+    if (this.rowKernel) {
+      this.rowKernel.rows.set(rows);
+      this.rowKernel.setStats(stats);
+      this.work = this.rowKernel.rows;
+    } else {
+      this.work = rows;
+    }
+    const k = this.rowKernel;
+    this.smallNodeKernel = k && k.holds(ctx.compact) && k.holds(ctx.smallKeys) && k.holds(ctx.binOfSlot) ? k : null;
     this.smallNodeRows = Math.min(o.smallNodeRows ?? SMALL_NODE_ROWS, SMALL_NODE_LIMIT);
     this.featureOrder = Int32Array.from({ length: this.nF }, (_, f) => f);
   }
@@ -163,6 +224,7 @@ class TreeGrower {
     const root = this.rootNode();
     if (this.o.growth === 'depth-first') this.growDepthFirst(root);
     else this.growBestFirst(root);
+    if (this.work !== this.rows) this.rows.set(this.work.subarray(0, this.m));
     return {
       tree: {
         feature: Int32Array.from(this.feature),
@@ -184,13 +246,13 @@ class TreeGrower {
     let H = 0;
     let W = 0;
     const s = this.stats;
-    for (let k = 0; k < this.rows.length; k++) {
-      const i = this.rows[k]!;
+    for (let k = 0; k < this.m; k++) {
+      const i = this.work[k]!;
       G += s[3 * i]!;
       H += s[3 * i + 1]!;
       W += s[3 * i + 2]!;
     }
-    return this.newNode(0, this.rows.length, 0, G, H, W, this.rows.length);
+    return this.newNode(0, this.m, 0, G, H, W, this.m);
   }
 
   private growDepthFirst(root: OpenNode): void {
@@ -268,113 +330,167 @@ class TreeGrower {
   /** Finds the node's best split (node.split stays null if none is valid). */
   private evaluate(node: OpenNode): void {
     if (!this.canSplit(node)) return;
-    const { binned, layout, scratch, range } = this.ctx;
+    this.best.reset(node.G, node.H, node.C);
+    if (this.mEval >= this.nF) this.evaluateAll(node);
+    else this.evaluateSampled(node);
     const best = this.best;
-    best.reset(node.G, node.H, node.C);
-    if (this.mEval >= this.nF) {
-      if (!node.hist) node.hist = this.buildFull(node);
-      for (let f = 0; f < this.nF; f++) {
-        best.scanFeature(node.hist, layout.offsets[f]! * STATS, binned.nBins[f]!, 0, binned.nBins[f]! - 1, f);
-      }
-    } else {
-      // scikit-learn's feature sampling: draw without replacement until maxFeatures features were examined, and
-      // keep drawing past that while every feature examined so far was constant in this node.
-      const order = this.featureOrder;
-      let visited = 0;
-      let constants = 0;
-      for (let k = 0; k < this.nF; k++) {
-        const j = k + Math.floor(this.rng!() * (this.nF - k));
-        const f = order[j]!;
-        order[j] = order[k]!;
-        order[k] = f;
-        const base = layout.offsets[f]! * STATS;
-        const nb = binned.nBins[f]!;
-        let occupied: number;
-        if (node.C <= this.smallNodeRows) {
-          occupied = this.scanSmallNode(node, f);
-        } else {
-          buildFeatureHistogram(scratch, layout, binned, this.stats, this.rows, node.start, node.end, f, range);
-          const lo = range[0]!;
-          const hi = range[1]!;
-          occupied = best.scanFeature(scratch, base, nb, lo, hi, f);
-          clearFeatureHistogram(scratch, layout, binned, f, lo, hi);
-        }
-        visited++;
-        if (occupied <= 1) constants++;
-        if (visited >= this.mEval && visited > constants) break;
-      }
-    }
     if (best.found) {
       node.split = {
         gain: best.gain, feature: best.feature, bin: best.bin, missingLeft: best.missingLeft,
-        sawMissing: best.sawMissing, leftG: best.leftG, leftH: best.leftH, leftW: best.leftW, leftC: best.leftC,
+        sawMissing: best.sawMissing, leftC: best.leftC,
       };
     }
+  }
+
+  /** Every feature, from the node's full histogram. */
+  private evaluateAll(node: OpenNode): void {
+    const { binned, layout } = this.ctx;
+    if (!node.hist) node.hist = this.buildFull(node);
+    const { sums, occupied } = node.hist;
+    for (let f = 0; f < this.nF; f++) {
+      const first = layout.offsets[f]!;
+      this.best.scanFeature(sums, first * STATS, binned.nBins[f]!, occupied, first, f);
+    }
+  }
+
+  /**
+   * scikit-learn's feature sampling: draw without replacement until maxFeatures features were examined, and keep
+   * drawing past that while every feature examined so far was constant in this node. The first maxFeatures draws
+   * always happen; taking them up front (nothing else uses the rng meanwhile, so the draws are the same) lets one
+   * pass over the node's rows build all their histograms.
+   */
+  private evaluateSampled(node: OpenNode): void {
+    const order = this.featureOrder;
+    const m = this.mEval;
+    for (let k = 0; k < m; k++) this.drawFeature(k);
+    let constants = 0;
+    if (node.C <= this.smallNodeRows) {
+      for (let k = 0; k < m; k++) if (this.scanSmallNode(node, order[k]!) <= 1) constants++;
+    } else {
+      this.buildScratch(node, 0, m);
+      for (let k = 0; k < m; k++) if (this.scanScratch(order[k]!, k) <= 1) constants++;
+    }
+    for (let k = m; k < this.nF && constants === k; k++) {
+      this.drawFeature(k);
+      const f = order[k]!;
+      let occupied: number;
+      if (node.C <= this.smallNodeRows) {
+        occupied = this.scanSmallNode(node, f);
+      } else {
+        this.buildScratch(node, k, k + 1);
+        occupied = this.scanScratch(f, 0);
+      }
+      if (occupied <= 1) constants++;
+    }
+  }
+
+  /** Draw k of the sampling without replacement: featureOrder[k] becomes a uniformly chosen remaining feature. */
+  private drawFeature(k: number): void {
+    const order = this.featureOrder;
+    const j = k + Math.floor(this.rng!() * (this.nF - k));
+    const f = order[j]!;
+    order[j] = order[k]!;
+    order[k] = f;
+  }
+
+  /**
+   * Scans feature f from the scratch histogram (marks block `block`), clears it, and returns its number of
+   * occupied bins, missing included (the marks hold bit nBins for the missing bin).
+   */
+  private scanScratch(f: number, block: number): number {
+    const { binned, layout, scratch, marks } = this.ctx;
+    const nb = binned.nBins[f]!;
+    this.best.scanFeature(scratch, layout.offsets[f]! * STATS, nb, marks, block << 8, f);
+    const occupied = countBits(marks, block << 8, nb + 1);
+    clearFeatureHistogram(scratch, layout, f, marks, block, this.rowKernel);
+    return occupied;
+  }
+
+  /** The histograms of the sampled features featureOrder[from .. to-1] for the node, into the scratch buffer. */
+  private buildScratch(node: OpenNode, from: number, to: number): void {
+    const { binned, layout, scratch, marks } = this.ctx;
+    buildFeatureHistograms(
+      scratch, layout, binned, this.stats, this.work, node.start, node.end, this.featureOrder, from, to, marks,
+      this.rowKernel,
+    );
   }
 
   /**
    * One feature of a small node: sorts the node's rows by bin code (insertion sort, n <= smallNodeRows), sums them
    * into consecutive slots of a compact histogram (occupied bins only, missing last) and scans that, mapping slots
-   * back to bin codes. Same candidates in the same order as the full histogram scan, so the same split.
+   * back to bin codes. Same candidates in the same order as the full histogram scan, so the same split. The sort
+   * moves one packed key per row, code * 256 + position: unique keys, so ties keep the rows' order (stable), as
+   * the histogram's sums do.
    */
   private scanSmallNode(node: OpenNode, f: number): number {
-    const { binned, smallRows: sr, smallCodes: sc, compact, binOfSlot } = this.ctx;
+    const { binned, smallKeys: keys, compact, binOfSlot, allSlots } = this.ctx;
+    if (this.smallNodeKernel) {
+      // The same sort and compaction in WebAssembly (kernel.ts).
+      const slots = this.smallNodeKernel.smallNode(node.start, node.end, f, binned.nBins[f]!, keys, compact, binOfSlot);
+      this.best.scanFeature(compact, 0, slots, allSlots, 0, f, binOfSlot);
+      return slots + (compact[slots * STATS + 2]! > 0 ? 1 : 0);
+    }
     const codes = binned.byFeature;
     const colBase = f * binned.nRows;
     const missing = binned.nBins[f]!;
-    const n = node.end - node.start;
+    const rows = this.work;
+    const start = node.start;
+    const n = node.end - start;
     for (let k = 0; k < n; k++) {
-      const i = this.rows[node.start + k]!;
-      const code = codes[colBase + i]!;
+      const key = codes[colBase + rows[start + k]!]! * 256 + k;
       let j = k - 1;
-      while (j >= 0 && sc[j]! > code) {
-        sc[j + 1] = sc[j]!;
-        sr[j + 1] = sr[j]!;
+      while (j >= 0 && keys[j]! > key) {
+        keys[j + 1] = keys[j]!;
         j--;
       }
-      sc[j + 1] = code;
-      sr[j + 1] = i;
+      keys[j + 1] = key;
     }
     const st = this.stats;
     let slots = 0;
     let k = 0;
-    while (k < n && sc[k]! !== missing) {
-      const code = sc[k]!;
+    while (k < n && keys[k]! >>> 8 !== missing) {
+      const code = keys[k]! >>> 8;
       const o = slots * STATS;
-      let g = 0, h = 0, w = 0, c = 0;
-      for (; k < n && sc[k] === code; k++) {
-        const i = sr[k]!;
+      let g = 0, h = 0, c = 0;
+      for (; k < n && keys[k]! >>> 8 === code; k++) {
+        const i = rows[start + (keys[k]! & 255)]!;
         g += st[3 * i]!;
         h += st[3 * i + 1]!;
-        w += st[3 * i + 2]!;
         c++;
       }
       compact[o] = g;
       compact[o + 1] = h;
-      compact[o + 2] = w;
-      compact[o + 3] = c;
+      compact[o + 2] = c;
       binOfSlot[slots++] = code;
     }
     // Rows with a missing value sort last (their code is the largest).
-    let g = 0, h = 0, w = 0, c = 0;
+    let g = 0, h = 0, c = 0;
     for (; k < n; k++) {
-      const i = sr[k]!;
+      const i = rows[start + (keys[k]! & 255)]!;
       g += st[3 * i]!;
       h += st[3 * i + 1]!;
-      w += st[3 * i + 2]!;
       c++;
     }
     const mo = slots * STATS;
     compact[mo] = g;
     compact[mo + 1] = h;
-    compact[mo + 2] = w;
-    compact[mo + 3] = c;
-    return this.best.scanFeature(compact, 0, slots, 0, slots - 1, f, binOfSlot);
+    compact[mo + 2] = c;
+    this.best.scanFeature(compact, 0, slots, allSlots, 0, f, binOfSlot);
+    return slots + (c > 0 ? 1 : 0);
   }
 
-  private buildFull(node: OpenNode): Float64Array {
-    const h = this.ctx.pool.acquire();
-    buildFullHistogram(h, this.ctx.layout, this.ctx.binned, this.stats, this.rows, node.start, node.end);
+  private buildFull(node: OpenNode): Histogram {
+    const { pool, layout, binned } = this.ctx;
+    const h = pool.acquire();
+    // growTree's rows are distinct, so a node with nRows of them holds every training row.
+    const allRows = node.C === binned.nRows;
+    const kernel = this.rowKernel;
+    if (allRows && this.ctx.allRows) {
+      buildAllRowsHistogram(h, layout, this.nF, this.stats, this.work, node.start, node.end, this.ctx.allRows, kernel);
+    } else {
+      buildHistogram(h, layout, this.nF, this.stats, this.work, node.start, node.end, kernel);
+      if (allRows) this.ctx.allRows = allRowsCounts(h);
+    }
     return h;
   }
 
@@ -418,7 +534,14 @@ class TreeGrower {
    * right child's, and the number of rows sent left.
    */
   private partition(node: OpenNode, feature: number, bin: number, missingBin: number, missingLeft: boolean): Float64Array {
-    const rows = this.rows;
+    const out = this.sums;
+    if (this.rowKernel) {
+      // The same partition and sums, in WebAssembly (kernel.ts).
+      out[6] = this.rowKernel.partition(node.start, node.end, feature, bin, missingBin, missingLeft);
+      out.set(this.rowKernel.partitionSums);
+      return out;
+    }
+    const rows = this.work;
     const tmp = this.ctx.tmpRows;
     const codes = this.ctx.binned.byFeature;
     const colBase = feature * this.ctx.binned.nRows;
@@ -443,26 +566,28 @@ class TreeGrower {
       }
     }
     rows.set(tmp.subarray(0, nRight), w);
-    const out = this.sums;
     out[0] = gL; out[1] = hL; out[2] = wL; out[3] = gR; out[4] = hR; out[5] = wR; out[6] = w - node.start;
     return out;
   }
 
+  /**
+   * Hands the children the histograms they will scan. Only a child that can split is ever scanned, so nothing is
+   * built for a child that cannot (below 2 * minSamplesLeaf rows, or pure); otherwise each child gets exactly the
+   * histogram it always got (the cost model alone decides subtraction, as the sums of a subtracted histogram may
+   * differ from a directly built one in the last bit).
+   */
   private childHistograms(parent: OpenNode, l: OpenNode, r: OpenNode): void {
     if (!parent.hist) return;
-    if (this.o.histogramSubtraction === false) {
+    const [small, large] = l.C <= r.C ? [l, r] : [r, l];
+    if (this.o.histogramSubtraction === false || !this.canSplit(large) || !this.subtractionPays(small.C, large.C)) {
+      // The children that can split build their own histograms when evaluated.
       this.releaseHist(parent);
       return;
     }
-    const [small, large] = l.C <= r.C ? [l, r] : [r, l];
-    if (this.subtractionPays(small.C, large.C)) {
-      small.hist = this.buildFull(small);
-      subtractHistogram(parent.hist, small.hist);
-      large.hist = parent.hist;
-      parent.hist = null;
-    } else {
-      this.releaseHist(parent);
-    }
+    small.hist = this.buildFull(small);
+    subtractHistogram(parent.hist, small.hist, this.rowKernel);
+    large.hist = parent.hist;
+    parent.hist = null;
   }
 
   /**
