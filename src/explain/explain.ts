@@ -69,8 +69,13 @@ export interface ShapPlan {
 }
 
 export function planShap(model: Classifier, X: Matrix, training: Matrix, opts: ExplainOptions): ShapPlan {
-  if (model.treeEnsemble?.()) return { method: 'tree', rows: X, background: null, nSamples: 0, seed: opts.seed };
-  const budget = { ...DEFAULT_BUDGET, ...KERNEL_BUDGETS[model.kind], ...opts.budget };
+  return planShapFor(model.kind, model.treeEnsemble?.() ? 'tree' : 'kernel', X, training, opts);
+}
+
+/** planShap for a model known only by its kind and method (the deployment does not load pool models it only logs). */
+export function planShapFor(kind: ClassifierKind, method: 'tree' | 'kernel', X: Matrix, training: Matrix, opts: ExplainOptions): ShapPlan {
+  if (method === 'tree') return { method: 'tree', rows: X, background: null, nSamples: 0, seed: opts.seed };
+  const budget = { ...DEFAULT_BUDGET, ...KERNEL_BUDGETS[kind], ...opts.budget };
   return {
     method: 'kernel',
     rows: takeRows(X, evenlySpaced(X.nRows, budget.maxRows)),

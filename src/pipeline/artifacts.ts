@@ -9,17 +9,25 @@ export function encodeModel(state: ClassifierState, featureNames: readonly strin
   return encodeArtifact({ kind: state.kind, params: state.params, featureNames: [...featureNames], state: state.state });
 }
 
+export async function saveModel(store: ArtifactStore, model: Classifier, featureNames: readonly string[]): Promise<string> {
+  return store.putArtifact(encodeModel(model.toJSON(), featureNames), { kind: model.kind });
+}
+
 /**
- * Stores a model. `encoded` (from encodeModel with the same feature names) saves encoding it again here; it is
- * what worker threads hand back with each trained model.
+ * Stores a trained pool member's model: the bytes a worker thread already encoded (with the dataset's feature names)
+ * when there are some, so the model is neither loaded nor encoded again here.
  */
-export async function saveModel(store: ArtifactStore, model: Classifier, featureNames: readonly string[], encoded?: Uint8Array): Promise<string> {
-  return store.putArtifact(encoded ?? encodeModel(model.toJSON(), featureNames), { kind: model.kind });
+export async function saveMemberModel(store: ArtifactStore, member: { kind: string; model: Classifier; artifact?: Uint8Array }, featureNames: readonly string[]): Promise<string> {
+  return member.artifact ? store.putArtifact(member.artifact, { kind: member.kind }) : saveModel(store, member.model, featureNames);
+}
+
+/** The classifier in an encoded artifact (checksum verified). */
+export function decodeModel(bytes: Uint8Array, expectedFeatureNames?: readonly string[]): Classifier {
+  const a = decodeArtifact(bytes, expectedFeatureNames ? { expectedFeatureNames: [...expectedFeatureNames] } : {});
+  return classifierFromState({ kind: a.kind as Classifier['kind'], params: a.params as Classifier['params'], state: a.state });
 }
 
 /** Throws a clear error on a corrupt artifact or when its features differ from `expectedFeatureNames`. */
 export async function loadModel(store: ArtifactStore, artifactId: string, expectedFeatureNames: readonly string[]): Promise<Classifier> {
-  const bytes = await store.getArtifact(artifactId);
-  const a = decodeArtifact(bytes, { expectedFeatureNames: [...expectedFeatureNames] });
-  return classifierFromState({ kind: a.kind as Classifier['kind'], params: a.params as Classifier['params'], state: a.state });
+  return decodeModel(await store.getArtifact(artifactId), expectedFeatureNames);
 }

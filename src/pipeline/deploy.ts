@@ -14,10 +14,10 @@ import type { Candle, Trend } from '../data/candle.ts';
 import { buildDataset, type Dataset } from '../data/dataset.ts';
 import { SKLEARN_KINDS, type ClassifierKind } from '../models/classifier.ts';
 import { sliceRows } from '../models/matrix.ts';
-import { chunkRanges, mergeShapChunks, planShap, summarizeShap } from '../explain/explain.ts';
+import { chunkRanges, mergeShapChunks, planShapFor, summarizeShap } from '../explain/explain.ts';
 import { backtestSignals } from '../../reports/backtest.ts';
 import { registeredModelName, type JsonValue, type Store, type VersionTags } from '../store/ports.ts';
-import { loadModel, saveModel } from './artifacts.ts';
+import { loadModel, saveMemberModel } from './artifacts.ts';
 import { checkGate, decideChampion } from './gate.ts';
 import { evaluate, finiteMetrics } from './metrics.ts';
 import { selectBest, type MakeClassifier, type Member, type MemberResult } from './pool.ts';
@@ -160,7 +160,7 @@ async function logChildRun(deps: DeployDeps, opts: DeployOptions, parentRunId: s
     opts.onRun?.({ symbol, trend: opts.trend, classifier: member.kind, ok: false, error: member.error, metrics: {}, validation: null, fitSeconds: member.fitSeconds });
     return;
   }
-  const artifactId = (opts.logArtifacts ?? 'all') === 'all' ? await saveModel(store, member.model, data.featureNames, member.artifact) : null;
+  const artifactId = (opts.logArtifacts ?? 'all') === 'all' ? await saveMemberModel(store, member, data.featureNames) : null;
   await store.updateRun(run.id, {
     metrics: { ...prefixed('test_', member.test), ...(member.validation ? prefixed('val_', member.validation) : {}), fit_seconds: member.fitSeconds },
     artifactId,
@@ -185,14 +185,14 @@ async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: D
   const modelName = registeredModelName(data.symbol, data.trend);
 
   // The seed registers the model it scored; walk-forward refits the selected kind on every labeled row.
-  let finalModel = best.model;
-  let finalArtifact = best.artifact;
+  // `final` is only read for what the trainer returned with it (params, SHAP method, encoded artifact): its model
+  // object is loaded in the SHAP workers, not here.
+  let final: MemberResult = best;
   let trainEnd = plan.protocol === 'seed' ? plan.train.end : plan.finalTrain.end;
   if (plan.protocol === 'walk-forward') {
     const refit = await deps.trainer.train(best.kind, data, { protocol: 'seed', train: { start: 0, end: data.y.length }, test: plan.test }, opts.seed);
     if (!refit.ok) throw new Error(`refit of ${best.kind} on all rows failed: ${refit.error}`);
-    finalModel = refit.model;
-    finalArtifact = refit.artifact;
+    final = refit;
     trainEnd = data.y.length;
   }
   throwIfAborted(opts.signal);
@@ -200,9 +200,9 @@ async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: D
   const Xtest = sliceRows(data.X, plan.test.start, plan.test.end);
   const shapStarted = performance.now();
   // The explained rows are split over the trainer's workers; the chunks merge into the single-threaded values.
-  const shapPlan = planShap(finalModel, Xtest, sliceRows(data.X, 0, trainEnd), { seed: opts.seed });
+  const shapPlan = planShapFor(final.kind, final.shapMethod, Xtest, sliceRows(data.X, 0, trainEnd), { seed: opts.seed });
   const chunks = await Promise.all(
-    chunkRanges(shapPlan.rows.nRows, deps.trainer.parallelism).map(([start, end]) => deps.trainer.explain(finalModel, shapPlan, start, end)),
+    chunkRanges(shapPlan.rows.nRows, deps.trainer.parallelism).map(([start, end]) => deps.trainer.explain(final, shapPlan, start, end)),
   );
   const shap = mergeShapChunks(shapPlan, chunks);
   const { mean, meanAbs } = summarizeShap(shap, data.featureNames);
@@ -238,7 +238,7 @@ async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: D
   }
   const decision = decideChampion(best.test.overall, championScore, config.championMargin, s.testWindow);
 
-  const artifactId = await saveModel(store, finalModel, data.featureNames, finalArtifact);
+  const artifactId = await saveMemberModel(store, final, data.featureNames);
   const tags: VersionTags = {
     classifier: best.kind,
     metrics: finiteMetrics(best.test),
@@ -255,7 +255,7 @@ async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: D
     protocol: plan.protocol,
     testWindow: s.testWindow,
     seed: opts.seed,
-    params: { ...finalModel.params },
+    params: { ...final.params },
     evaluation: { dates: testDates, proba: Array.from(best.testProba), label: Array.from(data.y.subarray(plan.test.start, plan.test.end)) },
     backtest,
     pool: toJson(s.members.map((m) => (m.ok

@@ -29,6 +29,8 @@ export interface MemberResult {
    * (worker threads encode it next to the fit, so the deployment's thread only writes the bytes).
    */
   artifact?: Uint8Array;
+  /** How SHAP explains this model: TreeSHAP when it exposes its trees, else KernelSHAP. */
+  shapMethod: 'tree' | 'kernel';
   fitSeconds: number;
 }
 
@@ -85,6 +87,7 @@ export async function trainMember(kind: ClassifierKind, data: Dataset, plan: Spl
       test: metrics,
       testProba: proba,
       model,
+      shapMethod: model.treeEnsemble?.() ? 'tree' : 'kernel',
       fitSeconds: (performance.now() - started) / 1000,
     };
   } catch (err) {

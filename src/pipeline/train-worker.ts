@@ -1,15 +1,16 @@
 /**
  * Worker-thread entry of the training pool. Two kinds of task:
- * - train: trains one classifier kind under a split plan and returns the result with the model serialised
- *   (toJSON, since class instances cannot cross threads) and already encoded as an artifact;
- * - explain: rebuilds a model from its state and computes the SHAP values of a chunk of a SHAP plan's rows.
+ * - train: trains one classifier kind under a split plan and returns the result with the model encoded as an
+ *   artifact (class instances cannot cross threads);
+ * - explain: rebuilds a model from its artifact (or state) and computes the SHAP values of a chunk of a SHAP plan's
+ *   rows.
  */
 import { parentPort } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.ts';
 import type { ClassifierKind, ClassifierState } from '../models/classifier.ts';
 import { classifierFromState } from '../models/registry.ts';
 import { explainChunk, type ShapPlan } from '../explain/explain.ts';
-import { encodeModel } from './artifacts.ts';
+import { decodeModel, encodeModel } from './artifacts.ts';
 import { trainMember } from './pool.ts';
 import type { SplitPlan } from './split.ts';
 
@@ -25,7 +26,8 @@ export interface TrainTask {
 export interface ExplainTask {
   type: 'explain';
   id: number;
-  model: ClassifierState;
+  /** The model as an encoded artifact (what training workers return) or as its state. */
+  model: { artifact: Uint8Array } | { state: ClassifierState };
   plan: ShapPlan;
   start: number;
   end: number;
@@ -36,7 +38,8 @@ export type WorkerTask = TrainTask | ExplainTask;
 parentPort!.on('message', async (task: WorkerTask) => {
   if (task.type === 'explain') {
     try {
-      const chunk = explainChunk(classifierFromState(task.model), task.plan, task.start, task.end);
+      const model = 'artifact' in task.model ? decodeModel(task.model.artifact) : classifierFromState(task.model.state);
+      const chunk = explainChunk(model, task.plan, task.start, task.end);
       parentPort!.postMessage({ id: task.id, chunk }, [chunk.values.buffer as ArrayBuffer]);
     } catch (err) {
       parentPort!.postMessage({ id: task.id, error: err instanceof Error ? err.message : String(err) });
@@ -45,17 +48,17 @@ parentPort!.on('message', async (task: WorkerTask) => {
   }
   const member = await trainMember(task.kind, task.data, task.plan, task.seed);
   if (!member.ok) {
-    parentPort!.postMessage({ id: task.id, member, state: null, artifact: null });
+    parentPort!.postMessage({ id: task.id, member, artifact: null });
     return;
   }
   const { model, ...rest } = member;
-  // The artifact is encoded here, in parallel with other fits, rather than on the deployment's thread.
-  const state = model.toJSON();
+  // The model travels as its encoded artifact (moved, not copied): the deployment stores those bytes as they are and
+  // decodes them only if it needs the model object, which for most pool members is never.
   try {
-    const artifact = encodeModel(state, task.data.featureNames);
-    parentPort!.postMessage({ id: task.id, member: rest, state, artifact }, [artifact.buffer as ArrayBuffer]);
+    const artifact = encodeModel(model.toJSON(), task.data.featureNames);
+    parentPort!.postMessage({ id: task.id, member: rest, artifact }, [artifact.buffer as ArrayBuffer]);
   } catch (err) {
     const error = `could not encode the trained model: ${err instanceof Error ? err.message : String(err)}`;
-    parentPort!.postMessage({ id: task.id, member: { kind: task.kind, ok: false, error, fitSeconds: member.fitSeconds }, state: null, artifact: null });
+    parentPort!.postMessage({ id: task.id, member: { kind: task.kind, ok: false, error, fitSeconds: member.fitSeconds }, artifact: null });
   }
 });

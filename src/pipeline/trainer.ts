@@ -8,10 +8,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.ts';
-import type { Classifier, ClassifierKind, ClassifierState } from '../models/classifier.ts';
-import { classifierFromState } from '../models/registry.ts';
+import type { Classifier, ClassifierKind } from '../models/classifier.ts';
 import { explainChunk, type ShapChunk, type ShapPlan } from '../explain/explain.ts';
-import { trainMember, type MakeClassifier, type Member } from './pool.ts';
+import { decodeModel } from './artifacts.ts';
+import { trainMember, type MakeClassifier, type Member, type MemberResult } from './pool.ts';
 import type { SplitPlan } from './split.ts';
 import type { WorkerTask } from './train-worker.ts';
 
@@ -19,8 +19,8 @@ export interface Trainer {
   /** Tasks that run at the same time (1 in-process); SHAP is split into this many chunks. */
   readonly parallelism: number;
   train(kind: ClassifierKind, data: Dataset, plan: SplitPlan, seed: number): Promise<Member>;
-  /** SHAP values of plan.rows[start, end) for a fitted model. */
-  explain(model: Classifier, plan: ShapPlan, start: number, end: number): Promise<ShapChunk>;
+  /** SHAP values of plan.rows[start, end) for a trained member's model. */
+  explain(member: MemberResult, plan: ShapPlan, start: number, end: number): Promise<ShapChunk>;
   /**
    * Expected fit seconds of a kind, learned from the fits seen so far (a prior before the first). Callers submit
    * the slowest kinds first so that no worker is left with a long fit at the end of a pool.
@@ -65,14 +65,14 @@ export function inProcessTrainer(make?: MakeClassifier): Trainer {
       costs.record(kind, member.fitSeconds);
       return member;
     },
-    explain: async (model, plan, start, end) => explainChunk(model, plan, start, end),
+    explain: async (member, plan, start, end) => explainChunk(member.model, plan, start, end),
     expectedSeconds: (kind) => costs.expected(kind),
     close: async () => undefined,
   };
 }
 
 type Reply =
-  | { id: number; member: Omit<Member, 'model'>; state: ClassifierState | null; artifact: Uint8Array | null }
+  | { id: number; member: Omit<Member, 'model'>; artifact: Uint8Array | null }
   | { id: number; chunk: ShapChunk }
   | { id: number; error: string };
 
@@ -83,23 +83,16 @@ interface Pending {
 }
 
 /**
- * A member whose `model` is built from its state on first use. A pool only needs the selected member's model object
- * (metrics, test probabilities and the encoded artifact come with the reply), so the other members' states are never
- * parsed on the deployment's thread. The state is checked for shape here so a malformed reply still fails the member.
+ * A member whose `model` is decoded from its artifact on first use. A deployment needs no pool member's model
+ * object (metrics, test probabilities, the SHAP method and the encoded artifact come with the reply; SHAP workers
+ * decode the artifact themselves), so most models are never parsed on the deployment's thread.
  */
-function withLazyModel(member: Omit<Member, 'model'>, state: ClassifierState, artifact: Uint8Array | undefined, states: WeakMap<Classifier, ClassifierState>): Member {
-  if (state.kind !== member.kind) throw new Error(`the worker returned a ${String(state.kind)} model for ${member.kind}`);
+function withLazyModel(member: Omit<MemberResult, 'model'>, artifact: Uint8Array): Member {
   let model: Classifier | undefined;
-  const result = { ...member, artifact } as Member;
+  const result = { ...member, artifact } as MemberResult;
   Object.defineProperty(result, 'model', {
     enumerable: true,
-    get(): Classifier {
-      if (!model) {
-        model = classifierFromState(state);
-        states.set(model, state);
-      }
-      return model;
-    },
+    get: (): Classifier => (model ??= decodeModel(artifact)),
   });
   return result;
 }
@@ -110,8 +103,6 @@ export function workerTrainer(size = Math.max(1, Math.min(availableParallelism()
   const pending = new Map<number, Pending>();
   const assigned = new Map<Worker, number>();
   const costs = new FitCostModel();
-  /** The state each lazily loaded model came from, so explaining it does not serialise it again. */
-  const states = new WeakMap<Classifier, ClassifierState>();
   let nextId = 0;
   let closed = false;
 
@@ -174,21 +165,19 @@ export function workerTrainer(size = Math.max(1, Math.min(availableParallelism()
           settle(reply) {
             if (!('member' in reply)) return resolve(fail('error' in reply ? reply.error : 'unexpected reply from the training worker'));
             costs.record(kind, reply.member.fitSeconds);
-            if (!reply.member.ok || !reply.state) return resolve(reply.member as Member);
-            try {
-              resolve(withLazyModel(reply.member, reply.state, reply.artifact ?? undefined, states));
-            } catch (err) {
-              resolve(fail(`could not load the trained model: ${err instanceof Error ? err.message : String(err)}`));
-            }
+            if (!reply.member.ok) return resolve(reply.member as Member);
+            if (!reply.artifact) return resolve(fail('the training worker returned no model'));
+            resolve(withLazyModel(reply.member as Omit<MemberResult, 'model'>, reply.artifact));
           },
           abandon: (reason) => resolve(fail(reason)),
         }, false);
       });
     },
-    explain(model, plan, start, end) {
+    explain(member, plan, start, end) {
       if (closed) return Promise.reject(new Error('trainer is closed'));
       return new Promise<ShapChunk>((resolve, reject) => {
-        submit({ type: 'explain', id: nextId++, model: states.get(model) ?? model.toJSON(), plan, start, end }, {
+        const model = member.artifact ? { artifact: member.artifact } : { state: member.model.toJSON() };
+        submit({ type: 'explain', id: nextId++, model, plan, start, end }, {
           settle(reply) {
             if ('chunk' in reply) resolve(reply.chunk);
             else reject(new Error(`SHAP failed: ${'error' in reply ? reply.error : 'unexpected reply from the worker'}`));

@@ -7,6 +7,7 @@ import { deployTrend, type DeployOptions } from '../../src/pipeline/deploy.ts';
 import { loadModel } from '../../src/pipeline/artifacts.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { createClassifier } from '../../src/models/registry.ts';
+import { inProcessTrainer } from '../../src/pipeline/trainer.ts';
 import type { Classifier, ClassifierKind } from '../../src/models/classifier.ts';
 import { registeredModelName, type Store } from '../../src/store/ports.ts';
 import { bundledCandles, storeWith, tempStore, testConfig } from '../helpers/system.ts';
@@ -99,6 +100,32 @@ test('the same data and seed give identical metrics', async () => {
   const v = await a.store.getAlias(registeredModelName('ETH', 'downtrend'), 'champion');
   assert.equal(v?.tags.protocol, 'walk-forward');
   assert.ok(v?.tags.validationMetrics, 'walk-forward versions carry validation metrics');
+});
+
+test('worker threads and in-process training register the same version (metrics, SHAP, model)', async () => {
+  const a = await tempStore();
+  const b = await tempStore();
+  cleanups.push(a.cleanup, b.cleanup);
+  // DOGE selects kNN (KernelSHAP) for uptrend and HistGradientBoosting (TreeSHAP) for downtrend.
+  const opts = options({ symbols: ['DOGE'], classifiers: ['HistGradientBoosting', 'KNeighbors'] });
+  for (const trend of ['uptrend', 'downtrend'] as const) {
+    const viaWorkers = await deployTrend({ config, store: a.store, logger: silentLogger, loadCandles }, { ...opts, trend });
+    const inProcess = await deployTrend({ config, store: b.store, logger: silentLogger, loadCandles, trainer: inProcessTrainer() }, { ...opts, trend });
+    assert.equal(viaWorkers.symbols[0]!.selected, inProcess.symbols[0]!.selected);
+    assert.ok(viaWorkers.symbols[0]!.registered && inProcess.symbols[0]!.registered, `${trend}: registered in both`);
+    const name = registeredModelName('DOGE', trend);
+    const va = (await a.store.getAlias(name, 'champion'))!;
+    const vb = (await b.store.getAlias(name, 'champion'))!;
+    for (const key of ['metrics', 'shapImportance', 'shapMeanAbs', 'shapMethod', 'params', 'evaluation', 'pool'] as const) {
+      if (key === 'pool') assert.deepEqual((va.tags.pool as { metrics: unknown }[]).map((m) => m.metrics), (vb.tags.pool as { metrics: unknown }[]).map((m) => m.metrics));
+      else assert.deepEqual(va.tags[key], vb.tags[key], `${trend} ${key}`);
+    }
+    const [ma, mb] = [await loadModel(a.store, va.artifactId, va.tags.featureNames), await loadModel(b.store, vb.artifactId, vb.tags.featureNames)];
+    assert.deepEqual(ma.toJSON(), mb.toJSON());
+  }
+  const methods = new Set<string>();
+  for (const trend of ['uptrend', 'downtrend'] as const) methods.add(String((await a.store.getAlias(registeredModelName('DOGE', trend), 'champion'))!.tags.shapMethod));
+  assert.deepEqual([...methods].sort(), ['kernel', 'tree'], 'both SHAP methods were exercised');
 });
 
 test('a failure during registration leaves the registry and the champion unchanged', async () => {

@@ -20,6 +20,12 @@ test('worker and in-process trainers train identical models and learn each kind\
   assert.ok(a.ok && b.ok);
   assert.deepEqual(a.test, b.test);
   assert.deepEqual(a.testProba, b.testProba);
+  assert.equal(a.shapMethod, 'kernel');
+  // The worker's model arrives as an encoded artifact and is decoded on first use into the same model.
+  assert.ok(a.artifact && a.artifact.byteLength > 0);
+  assert.equal(b.artifact, undefined);
+  assert.deepEqual(a.model.toJSON(), b.model.toJSON());
+  assert.equal(a.model, a.model, 'decoded once');
   assert.equal(workers.expectedSeconds('Ridge'), a.fitSeconds, 'the estimate is the observed fit time');
   assert.equal(local.expectedSeconds('Ridge'), b.fitSeconds);
   // Before any fit the prior ranks the kinds: MLP is expected to be slower than Ridge.
@@ -34,7 +40,7 @@ for (const kind of ['HistGradientBoosting', 'KNeighbors'] as const) {
     const training = sliceRows(data.X, 0, plan.train.end);
     const opts = { seed: 5, budget: { nSamples: 30, maxRows: 12 } };
     const shapPlan = planShap(member.model, Xtest, training, opts);
-    const chunks = await Promise.all(chunkRanges(shapPlan.rows.nRows, workers.parallelism).map(([s, e]) => workers.explain(member.model, shapPlan, s, e)));
+    const chunks = await Promise.all(chunkRanges(shapPlan.rows.nRows, workers.parallelism).map(([s, e]) => workers.explain(member, shapPlan, s, e)));
     assert.equal(chunks.length, 2);
     assert.deepEqual(mergeShapChunks(shapPlan, chunks), explainModel(member.model, Xtest, training, opts));
   });
@@ -45,7 +51,7 @@ test('a SHAP chunk that fails in a worker rejects with the reason', async () => 
   assert.ok(member.ok);
   const Xtest = sliceRows(data.X, plan.test.start, plan.test.end);
   const shapPlan = planShap(member.model, Xtest, sliceRows(data.X, 0, 100), { seed: 1 });
-  await assert.rejects(workers.explain(member.model, shapPlan, 0, shapPlan.rows.nRows + 5), /SHAP failed: explainChunk: bad row range/);
+  await assert.rejects(workers.explain(member, shapPlan, 0, shapPlan.rows.nRows + 5), /SHAP failed: explainChunk: bad row range/);
 });
 
 test('closing the trainer settles queued and running tasks', async () => {
