@@ -1,14 +1,23 @@
 /**
  * The MLP's training kernel: WebAssembly with two-lane f64 SIMD (source in KERNEL_WAT, assembled bytes in
- * KERNEL_WASM_BASE64), and the TrainingKernel class that holds one fit's parameters, gradients, adam moments and batch
- * in the kernel's memory. Split from mlp.ts so the model reads without the kernel's text in the way; see mlp.ts for
- * why training runs in WebAssembly and how its results stay bit-identical to plain loops.
+ * KERNEL_WASM_BASE64), and the TrainingKernel class that holds one fit's training set, parameters, gradients and adam
+ * moments in the kernel's memory. Split from mlp.ts so the model reads without the kernel's text in the way; see
+ * mlp.ts for why training runs in WebAssembly and how its results stay bit-identical to plain loops.
  */
+import type { Matrix } from './matrix.ts';
 
 /** adam's constants (scikit-learn's defaults). */
 export const BETA1 = 0.9;
 export const BETA2 = 0.999;
 export const ADAM_EPS = 1e-8;
+/** scikit-learn clips probabilities to [eps, 1 - eps] in the log loss. */
+export const LOSS_CLIP = Number.EPSILON;
+
+/**
+ * Blocks of four rows whose forward passes run before their backward passes (see KERNEL_WAT's step): w1 and gw1 then
+ * take turns in the cache every 16 rows instead of every 4 (~2% faster than one block; 8 blocks gain nothing more).
+ */
+const BLOCKS_PER_GROUP = 4;
 
 export interface Network {
   /** H × d row-major: row j holds the weights into hidden unit j, so a unit's input is one contiguous dot product. */
@@ -21,106 +30,113 @@ export interface Network {
 // ---- The training kernel ---------------------------------------------------------------------------------------
 
 /**
- * The training state in one WebAssembly memory (parameters, gradients, adam moments, the current batch and the
- * activations) and the kernels of KERNEL_WAT that work on it. One instance per fit: its memory is freed with it.
- * Parameters and gradients are each one contiguous block [w1 | b1 | w2 | b2], so one adam call updates all.
+ * One fit's training state in one WebAssembly memory, and KERNEL_WAT's code that works on it. One instance per fit:
+ * its memory is freed with it. A minibatch is one call, step(): forward pass, output deltas, backward pass and the
+ * adam step, four rows at a time (see KERNEL_WAT); only the loss's logarithms stay in TypeScript (loss()).
+ *
+ * Layout: the hidden units are padded to Hp, a multiple of four, with units whose parameters are 0 and stay exactly
+ * 0 (their activations are relu(0) = +0, so every gradient term of theirs is a product with +0), so the kernel needs
+ * no remainder loops; the outputs and the L2 term sum over the H real units only. w1 is stored transposed (w1T,
+ * d × Hp: w1T[k*Hp + j] = w1[j, k]) so that consecutive units are adjacent lanes. Parameters and gradients are each
+ * one contiguous block [w1T | b1 | w2 | b2], so one adam pass updates all.
  */
 export class TrainingKernel {
-  /** Views into the parameter block; w1 is H × d row-major like Network.w1. */
-  readonly w1: Float64Array;
-  readonly b1: Float64Array;
-  readonly w2: Float64Array;
-  readonly b2: Float64Array;
-  /** Gradient of the output bias (the only gradient computed outside the kernel). */
-  readonly gb2: Float64Array;
-  /** The batch: row-major (rows × d) and transposed (d × rows, row stride = the batch's padded row count). */
-  readonly zb: Float64Array;
-  readonly zT: Float64Array;
-  /** Per row: d(batch loss)/d(output), and the output pre-activation. */
-  readonly od: Float64Array;
-  readonly out: Float64Array;
+  /** The training rows in this epoch's order (the caller shuffles it in place); a batch is a slice of it. */
+  readonly order: Int32Array;
+  /** Per row of the last batch: its row weight, and the (clipped) probability of its true class, whose log is its loss. */
+  private readonly weight: Float64Array;
+  private readonly pTrue: Float64Array;
+  private readonly params: Float64Array;
   private readonly kernels: KernelExports;
-  private readonly at: Record<'params' | 'w1' | 'b1' | 'w2' | 'grad' | 'gw1' | 'gb1' | 'gw2' | 'm' | 'v' | 'zb' | 'zT' | 'hT' | 'od' | 'out' | 'delta' | 'blocks' | 'counts', number>;
-  private readonly nParams: number;
+  private readonly d: number;
+  private readonly H: number;
+  private readonly Hp: number;
 
-  constructor(private readonly d: number, private readonly H: number, maxBatch: number, init: Network) {
-    const padded = Math.ceil(maxBatch / 4) * 4;
-    const P = H * d + 2 * H + 1;
-    this.nParams = P;
-    // Byte offsets; every array starts on 16 bytes (f64 counts rounded up to even).
+  /** Z: the standardized training set; y: its labels; w: its row weights. */
+  constructor(Z: Matrix, y: Uint8Array, w: Float64Array, H: number, maxBatch: number, init: Network) {
+    const { nRows: n, nCols: d } = Z;
+    const Hp = Math.ceil(H / 4) * 4;
+    const P = d * Hp + 2 * Hp + 1;
+    const G = BLOCKS_PER_GROUP;
+    this.d = d;
+    this.H = H;
+    this.Hp = Hp;
+    // Byte offsets; every array starts on 16 bytes.
     let next = 0;
-    const take = (f64s: number): number => {
+    const take = (bytes: number): number => {
       const at = next;
-      next += Math.ceil(f64s / 2) * 16;
+      next += Math.ceil(bytes / 16) * 16;
       return at;
     };
-    const params = take(P);
-    const grad = take(P);
-    this.at = {
-      params, w1: params, b1: params + 8 * H * d, w2: params + 8 * (H * d + H),
-      grad, gw1: grad, gb1: grad + 8 * H * d, gw2: grad + 8 * (H * d + H),
-      m: take(P), v: take(P), zb: take(padded * d), zT: take(padded * d), hT: take(padded * H), od: take(padded), out: take(padded),
-      delta: take(padded * H), blocks: take((padded / 4) * H / 2), counts: take(H / 2),
+    const at = {
+      params: take(8 * P), grad: take(8 * P), m: take(8 * P), v: take(8 * P), Z: take(8 * n * d), y: take(8 * n), w: take(8 * n),
+      order: take(4 * n), weight: take(8 * maxBatch), pTrue: take(8 * maxBatch), zB: take(32 * G * d), hB: take(32 * G * Hp), oB: take(32 * G), odB: take(32 * G),
     };
     const instance = new WebAssembly.Instance(kernelModule());
     this.kernels = instance.exports as unknown as KernelExports;
     const memory = this.kernels.memory;
     const pages = Math.ceil(next / 65536) - memory.buffer.byteLength / 65536;
     if (pages > 0) memory.grow(pages);
-    const view = (at: number, length: number) => new Float64Array(memory.buffer, at, length);
-    this.w1 = view(this.at.w1, H * d);
-    this.b1 = view(this.at.b1, H);
-    this.w2 = view(this.at.w2, H);
-    this.b2 = view(this.at.w2 + 8 * H, 1);
-    this.gb2 = view(this.at.gw2 + 8 * H, 1);
-    this.zb = view(this.at.zb, padded * d);
-    this.zT = view(this.at.zT, padded * d);
-    this.od = view(this.at.od, padded);
-    this.out = view(this.at.out, padded);
-    this.w1.set(init.w1);
-    this.b1.set(init.b1);
-    this.w2.set(init.w2);
-    this.b2.set(init.b2);
+    const buf = memory.buffer;
+    this.params = new Float64Array(buf, at.params, P);
+    this.order = new Int32Array(buf, at.order, n);
+    for (let i = 0; i < n; i++) this.order[i] = i;
+    this.weight = new Float64Array(buf, at.weight, maxBatch);
+    this.pTrue = new Float64Array(buf, at.pTrue, maxBatch);
+    new Float64Array(buf, at.Z, n * d).set(Z.data);
+    new Float64Array(buf, at.y, n).set(y);
+    new Float64Array(buf, at.w, n).set(w);
+    const { w1T, b1, w2, b2 } = this.parameterViews();
+    for (let j = 0; j < H; j++) for (let k = 0; k < d; k++) w1T[k * Hp + j] = init.w1[j * d + k]!;
+    b1.set(init.b1);
+    w2.set(init.w2);
+    b2.set(init.b2);
+    this.kernels.init(d, H, Hp, at.Z, at.y, at.w, at.order, at.weight, at.pTrue, at.zB, at.hB, at.oB, at.odB, at.params, at.grad, at.m,
+      at.v, P, BETA1, 1 - BETA1, BETA2, 1 - BETA2, ADAM_EPS, LOSS_CLIP, 4 * G);
   }
 
-  /** Hidden activations of the batch's mp rows (mp a multiple of 4). */
-  forward(mp: number): void {
-    const { at, d, H } = this;
-    this.kernels.forward(at.w1, at.b1, at.zT, at.hT, d, H, mp);
+  /**
+   * One minibatch, the rows order[start .. start + m): gradients of its loss plus the L2 term l2 · W, and one adam
+   * step with learning rate lrT. Returns ||w1||² + ||w2||² before the step (for the L2 term of the loss).
+   */
+  step(start: number, m: number, l2: number, lrT: number): number {
+    return this.kernels.step(start, m, l2, lrT);
   }
 
-  /** Output pre-activations into `out`. */
-  output(mp: number): void {
-    const { at, H } = this;
-    this.kernels.output(at.hT, at.w2, this.b2[0]!, at.out, H, mp);
+  /** The last batch's data loss, sum over its m rows in order of -w_r · log(p_r(true class)) (the logs as Math.log). */
+  loss(m: number): number {
+    const { weight, pTrue } = this;
+    let loss = 0;
+    for (let b = 0; b < m; b++) loss -= weight[b]! * Math.log(pTrue[b]!);
+    return loss;
   }
 
-  /** Gradients of w1, b1 and w2 from `od`, including the L2 term l2 · W. */
-  backward(l2: number, mp: number): void {
-    const { at, d, H } = this;
-    this.kernels.backwardUnits(at.w2, at.hT, at.od, at.delta, at.gw2, at.gb1, at.blocks, at.counts, l2, H, mp);
-    this.kernels.backwardInputs(at.w1, at.zb, at.delta, at.gw1, at.blocks, at.counts, l2, d, H, mp);
-  }
-
-  /** One adam step on every parameter with the bias-corrected learning rate lrT. */
-  adam(lrT: number): void {
-    const { at } = this;
-    this.kernels.adam(at.params, at.grad, at.m, at.v, this.nParams, lrT, BETA1, 1 - BETA1, BETA2, 1 - BETA2, ADAM_EPS);
-  }
-
-  /** A copy of the weights (the kernel's memory goes away with it). */
+  /** A copy of the weights, w1 back in Network's H × d layout (the kernel's memory goes away with it). */
   network(): Network {
-    return { w1: this.w1.slice(), b1: this.b1.slice(), w2: this.w2.slice(), b2: this.b2.slice() };
+    const { d, H, Hp } = this;
+    const { w1T, b1, w2, b2 } = this.parameterViews();
+    const w1 = new Float64Array(H * d);
+    for (let j = 0; j < H; j++) for (let k = 0; k < d; k++) w1[j * d + k] = w1T[k * Hp + j]!;
+    return { w1, b1: b1.slice(0, H), w2: w2.slice(0, H), b2: b2.slice() };
+  }
+
+  private parameterViews(): { w1T: Float64Array; b1: Float64Array; w2: Float64Array; b2: Float64Array } {
+    const { d, Hp, params } = this;
+    return {
+      w1T: params.subarray(0, d * Hp), b1: params.subarray(d * Hp, d * Hp + Hp), w2: params.subarray(d * Hp + Hp, d * Hp + 2 * Hp),
+      b2: params.subarray(d * Hp + 2 * Hp, d * Hp + 2 * Hp + 1),
+    };
   }
 }
 
 interface KernelExports {
   memory: WebAssembly.Memory;
-  forward(w1: number, b1: number, zT: number, hT: number, d: number, H: number, mp: number): void;
-  output(hT: number, w2: number, b2: number, out: number, H: number, mp: number): void;
-  backwardUnits(w2: number, hT: number, od: number, delta: number, gw2: number, gb1: number, blocks: number, counts: number, l2: number, H: number, mp: number): void;
-  backwardInputs(w1: number, zb: number, delta: number, gw1: number, blocks: number, counts: number, l2: number, d: number, H: number, mp: number): void;
-  adam(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, c1: number, beta2: number, c2: number, eps: number): void;
+  init(d: number, H: number, Hp: number, Z: number, y: number, w: number, order: number, weight: number, pTrue: number, zB: number, hB: number,
+    oB: number, odB: number, params: number, grad: number, m: number, v: number, nParams: number, beta1: number, c1: number, beta2: number,
+    c2: number, eps: number, lossClip: number, groupRows: number): void;
+  step(start: number, m: number, l2: number, lr: number): number;
+  /** Math.exp, bit for bit (exported for the tests). */
+  exp(x: number): number;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -135,293 +151,416 @@ function kernelModule(): WebAssembly.Module {
  * (`npm i -D wabt`; test/models/mlp.test.ts assembles it and fails, printing the new bytes, when the two differ).
  */
 export const KERNEL_WAT = String.raw`(module
-  ;; All arrays are float64 in this memory, at byte offsets chosen by the caller. "mp" is the batch size rounded up
-  ;; to a multiple of 4 (padding rows are zero). Lanes of every f64x2 operation are independent rows, columns or
-  ;; units, never two terms of one sum, so each number is computed by the same sequence of IEEE operations as the
-  ;; plain loops in the comments.
+  ;; All arrays are float64 in this memory, at byte offsets set once per fit by init. A batch of m rows is processed
+  ;; in blocks of four rows (the last block padded with zero rows, whose output delta is 0); every sum over rows goes
+  ;; block by block, in order, each block summed as ((r0 + r1) + r2) + r3. Hidden units are padded to Hp, a multiple
+  ;; of 4 (see TrainingKernel). Lanes of every f64x2 operation are independent units, rows or parameters, never two
+  ;; terms of one sum, so each number is computed by the same sequence of IEEE operations as the plain loops in the
+  ;; comments (test/models/mlp.test.ts keeps them as TypeScript and compares the trained weights).
+  ;;
+  ;; Why blocks: a block's forward pass, output deltas and backward pass run close together while its inputs and
+  ;; activations sit in small buffers that stay in the L1 cache, instead of whole-batch passes through memory (the
+  ;; activations of a 200-row batch are 160 KB); the gradients are summed in their arrays, block after block. The
+  ;; buffers hold one group of blocks (groupRows rows, see step), slot q for the group's block q:
+  ;;   zB  inputs, interleaved: slot q is d*32 bytes, zB[k*4 + r] = z[row r, input k]
+  ;;   hB  hidden activations: slot q is Hp*32 bytes, by unit pair, then row: the f64x2 (h[r, j], h[r, j+1]) of pair
+  ;;       j = 2p is at byte p*64 + r*16
+  ;;   oB, odB  outputs and output deltas d(batch loss)/d(output): slot q is the four rows' values
   (memory (export "memory") 1)
 
-  ;; hT[j*mp + b] = relu(b1[j] + w1[j*d]*zT[b] + w1[j*d + 1]*zT[mp + b] + ...)  (sum over k in order)
-  ;; for every unit j < H and row b < mp. zT is the batch transposed (d x mp), so lanes are rows.
-  ;; Four units x four rows per pass: each weight is loaded once for four rows, each input once for four units.
-  (func (export "forward") (param $w1 i32) (param $b1 i32) (param $zT i32) (param $hT i32) (param $d i32) (param $H i32) (param $mp i32)
-    (local $j i32) (local $b i32) (local $k i32) (local $dB i32) (local $mpB i32) (local $zp i32) (local $wp i32) (local $hp i32)
-    (local $u0a v128) (local $u0b v128) (local $u1a v128) (local $u1b v128) (local $u2a v128) (local $u2b v128) (local $u3a v128) (local $u3b v128)
-    (local $za v128) (local $zb v128) (local $w v128)
-    (local.set $dB (i32.shl (local.get $d) (i32.const 3)))
-    (local.set $mpB (i32.shl (local.get $mp) (i32.const 3)))
-    (block $quadsDone
-      (loop $quads
-        (br_if $quadsDone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $H)))
-        (local.set $b (i32.const 0))
-        (loop $rows
-          (local.set $wp (i32.add (local.get $b1) (i32.shl (local.get $j) (i32.const 3))))
-          (local.set $u0a (v128.load64_splat (local.get $wp)))
-          (local.set $u0b (local.get $u0a))
-          (local.set $u1a (v128.load64_splat offset=8 (local.get $wp)))
-          (local.set $u1b (local.get $u1a))
-          (local.set $u2a (v128.load64_splat offset=16 (local.get $wp)))
-          (local.set $u2b (local.get $u2a))
-          (local.set $u3a (v128.load64_splat offset=24 (local.get $wp)))
-          (local.set $u3b (local.get $u3a))
-          (local.set $wp (i32.add (local.get $w1) (i32.mul (local.get $j) (local.get $dB))))
-          (local.set $zp (i32.add (local.get $zT) (i32.shl (local.get $b) (i32.const 3))))
-          (local.set $k (local.get $d))
-          (loop $cols
-            (local.set $za (v128.load (local.get $zp)))
-            (local.set $zb (v128.load offset=16 (local.get $zp)))
-            (local.set $w (v128.load64_splat (local.get $wp)))
-            (local.set $u0a (f64x2.add (local.get $u0a) (f64x2.mul (local.get $w) (local.get $za))))
-            (local.set $u0b (f64x2.add (local.get $u0b) (f64x2.mul (local.get $w) (local.get $zb))))
-            (local.set $w (v128.load64_splat (i32.add (local.get $wp) (local.get $dB))))
-            (local.set $u1a (f64x2.add (local.get $u1a) (f64x2.mul (local.get $w) (local.get $za))))
-            (local.set $u1b (f64x2.add (local.get $u1b) (f64x2.mul (local.get $w) (local.get $zb))))
-            (local.set $w (v128.load64_splat (i32.add (local.get $wp) (i32.shl (local.get $dB) (i32.const 1)))))
-            (local.set $u2a (f64x2.add (local.get $u2a) (f64x2.mul (local.get $w) (local.get $za))))
-            (local.set $u2b (f64x2.add (local.get $u2b) (f64x2.mul (local.get $w) (local.get $zb))))
-            (local.set $w (v128.load64_splat (i32.add (local.get $wp) (i32.mul (local.get $dB) (i32.const 3)))))
-            (local.set $u3a (f64x2.add (local.get $u3a) (f64x2.mul (local.get $w) (local.get $za))))
-            (local.set $u3b (f64x2.add (local.get $u3b) (f64x2.mul (local.get $w) (local.get $zb))))
-            (local.set $zp (i32.add (local.get $zp) (local.get $mpB)))
-            (local.set $wp (i32.add (local.get $wp) (i32.const 8)))
-            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
-            (br_if $cols (local.get $k)))
-          ;; relu: f64x2.pmax(0, s) is "0 < s ? s : 0", the same as "s > 0 ? s : 0"
-          (local.set $hp (i32.add (i32.add (local.get $hT) (i32.mul (local.get $j) (local.get $mpB))) (i32.shl (local.get $b) (i32.const 3))))
-          (v128.store (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u0a)))
-          (v128.store offset=16 (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u0b)))
-          (local.set $hp (i32.add (local.get $hp) (local.get $mpB)))
-          (v128.store (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u1a)))
-          (v128.store offset=16 (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u1b)))
-          (local.set $hp (i32.add (local.get $hp) (local.get $mpB)))
-          (v128.store (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u2a)))
-          (v128.store offset=16 (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u2b)))
-          (local.set $hp (i32.add (local.get $hp) (local.get $mpB)))
-          (v128.store (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u3a)))
-          (v128.store offset=16 (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u3b)))
-          (local.set $b (i32.add (local.get $b) (i32.const 4)))
-          (br_if $rows (i32.lt_u (local.get $b) (local.get $mp))))
-        (local.set $j (i32.add (local.get $j) (i32.const 4)))
-        (br $quads)))
-    ;; the last H % 4 units, one at a time
-    (block $unitsDone
-      (loop $units
-        (br_if $unitsDone (i32.ge_u (local.get $j) (local.get $H)))
-        (local.set $b (i32.const 0))
-        (loop $rows
-          (local.set $u0a (v128.load64_splat (i32.add (local.get $b1) (i32.shl (local.get $j) (i32.const 3)))))
-          (local.set $u0b (local.get $u0a))
-          (local.set $wp (i32.add (local.get $w1) (i32.mul (local.get $j) (local.get $dB))))
-          (local.set $zp (i32.add (local.get $zT) (i32.shl (local.get $b) (i32.const 3))))
-          (local.set $k (local.get $d))
-          (loop $cols
-            (local.set $w (v128.load64_splat (local.get $wp)))
-            (local.set $u0a (f64x2.add (local.get $u0a) (f64x2.mul (local.get $w) (v128.load (local.get $zp)))))
-            (local.set $u0b (f64x2.add (local.get $u0b) (f64x2.mul (local.get $w) (v128.load offset=16 (local.get $zp)))))
-            (local.set $zp (i32.add (local.get $zp) (local.get $mpB)))
-            (local.set $wp (i32.add (local.get $wp) (i32.const 8)))
-            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
-            (br_if $cols (local.get $k)))
-          (local.set $hp (i32.add (i32.add (local.get $hT) (i32.mul (local.get $j) (local.get $mpB))) (i32.shl (local.get $b) (i32.const 3))))
-          (v128.store (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u0a)))
-          (v128.store offset=16 (local.get $hp) (f64x2.pmax (v128.const i64x2 0 0) (local.get $u0b)))
-          (local.set $b (i32.add (local.get $b) (i32.const 4)))
-          (br_if $rows (i32.lt_u (local.get $b) (local.get $mp))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $units))))
+  (global $d (mut i32) (i32.const 0))        ;; inputs
+  (global $H (mut i32) (i32.const 0))        ;; hidden units
+  (global $Hp (mut i32) (i32.const 0))       ;; hidden units padded to a multiple of 4
+  (global $Z (mut i32) (i32.const 0))        ;; the standardized training set, n x d row-major
+  (global $y (mut i32) (i32.const 0))        ;; its labels, 0 or 1
+  (global $w (mut i32) (i32.const 0))        ;; its row weights
+  (global $order (mut i32) (i32.const 0))    ;; i32 row indices, this epoch's order
+  (global $weight (mut i32) (i32.const 0))   ;; per batch row: w[r] (for the caller's loss)
+  (global $pTrue (mut i32) (i32.const 0))    ;; per batch row: the clipped probability of the true class
+  (global $zB (mut i32) (i32.const 0))
+  (global $hB (mut i32) (i32.const 0))
+  (global $oB (mut i32) (i32.const 0))
+  (global $odB (mut i32) (i32.const 0))
+  (global $params (mut i32) (i32.const 0))   ;; [w1T (d x Hp) | b1 (Hp) | w2 (Hp) | b2]; w1T[k*Hp + j] = w1[j, k]
+  (global $grad (mut i32) (i32.const 0))     ;; the gradients, same layout
+  (global $m (mut i32) (i32.const 0))        ;; adam's moments, same layout
+  (global $v (mut i32) (i32.const 0))
+  (global $nParams (mut i32) (i32.const 0))
+  (global $beta1 (mut f64) (f64.const 0))
+  (global $c1 (mut f64) (f64.const 0))       ;; 1 - beta1, computed by the caller
+  (global $beta2 (mut f64) (f64.const 0))
+  (global $c2 (mut f64) (f64.const 0))       ;; 1 - beta2
+  (global $eps (mut f64) (f64.const 0))
+  (global $lossClip (mut f64) (f64.const 0))
+  (global $groupRows (mut i32) (i32.const 0)) ;; rows per group of blocks, a multiple of 4 (see step)
 
-  ;; out[b] = b2 + hT[b]*w2[0] + hT[mp + b]*w2[1] + ...  (sum over units in order), for every row b < mp.
-  (func (export "output") (param $hT i32) (param $w2 i32) (param $b2 f64) (param $out i32) (param $H i32) (param $mp i32)
-    (local $b i32) (local $j i32) (local $hp i32) (local $mpB i32) (local $sa v128) (local $sb v128) (local $w v128)
-    (local.set $mpB (i32.shl (local.get $mp) (i32.const 3)))
-    (loop $rows
-      (local.set $sa (f64x2.splat (local.get $b2)))
-      (local.set $sb (local.get $sa))
-      (local.set $hp (i32.add (local.get $hT) (i32.shl (local.get $b) (i32.const 3))))
-      (local.set $j (i32.const 0))
-      (loop $units
-        (local.set $w (v128.load64_splat (i32.add (local.get $w2) (i32.shl (local.get $j) (i32.const 3)))))
-        (local.set $sa (f64x2.add (local.get $sa) (f64x2.mul (v128.load (local.get $hp)) (local.get $w))))
-        (local.set $sb (f64x2.add (local.get $sb) (f64x2.mul (v128.load offset=16 (local.get $hp)) (local.get $w))))
-        (local.set $hp (i32.add (local.get $hp) (local.get $mpB)))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br_if $units (i32.lt_u (local.get $j) (local.get $H))))
-      (v128.store (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 3))) (local.get $sa))
-      (v128.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 3))) (local.get $sb))
-      (local.set $b (i32.add (local.get $b) (i32.const 4)))
-      (br_if $rows (i32.lt_u (local.get $b) (local.get $mp)))))
+  (func (export "init") (param $d i32) (param $H i32) (param $Hp i32) (param $Z i32) (param $y i32) (param $w i32)
+        (param $order i32) (param $weight i32) (param $pTrue i32) (param $zB i32) (param $hB i32) (param $oB i32)
+        (param $odB i32) (param $params i32) (param $grad i32) (param $m i32) (param $v i32) (param $nParams i32)
+        (param $beta1 f64) (param $c1 f64) (param $beta2 f64) (param $c2 f64) (param $eps f64) (param $lossClip f64)
+        (param $groupRows i32)
+    (global.set $d (local.get $d)) (global.set $H (local.get $H)) (global.set $Hp (local.get $Hp))
+    (global.set $Z (local.get $Z)) (global.set $y (local.get $y)) (global.set $w (local.get $w))
+    (global.set $order (local.get $order)) (global.set $weight (local.get $weight)) (global.set $pTrue (local.get $pTrue))
+    (global.set $zB (local.get $zB)) (global.set $hB (local.get $hB)) (global.set $oB (local.get $oB))
+    (global.set $odB (local.get $odB)) (global.set $params (local.get $params)) (global.set $grad (local.get $grad))
+    (global.set $m (local.get $m)) (global.set $v (local.get $v)) (global.set $nParams (local.get $nParams))
+    (global.set $beta1 (local.get $beta1)) (global.set $c1 (local.get $c1)) (global.set $beta2 (local.get $beta2))
+    (global.set $c2 (local.get $c2)) (global.set $eps (local.get $eps)) (global.set $lossClip (local.get $lossClip))
+    (global.set $groupRows (local.get $groupRows)))
 
-  ;; Backward pass, first half: for every unit j, with a_b = hT[j*mp + b] and od_b = od[b] (d loss / d output),
-  ;;   delta[j*mp + b] = a_b > 0 ? od_b*w2[j] : 0          (an inactive ReLU passes no gradient back)
-  ;;   gw2[j] = l2*w2[j] + sum over blocks of four rows, in order, of ((od0*a0 + od1*a1) + od2*a2) + od3*a3
-  ;;   gb1[j] = sum over blocks of ((delta0 + delta1) + delta2) + delta3
-  ;; and lists the blocks whose four deltas are not all zero (i32 row indices at blocks + j*mp bytes, their count
-  ;; at counts[j]): only those contribute to gw1.
-  (func (export "backwardUnits") (param $w2 i32) (param $hT i32) (param $od i32) (param $delta i32) (param $gw2 i32)
-        (param $gb1 i32) (param $blocks i32) (param $counts i32) (param $l2 f64) (param $H i32) (param $mp i32)
-    (local $j i32) (local $b i32) (local $n i32) (local $hp i32) (local $op i32) (local $dp i32) (local $lp i32)
-    (local $wj f64) (local $g2 f64) (local $g1 f64)
-    (local $w v128) (local $a01 v128) (local $a23 v128) (local $o01 v128) (local $o23 v128) (local $p01 v128) (local $p23 v128)
-    (local.set $hp (local.get $hT))
-    (local.set $dp (local.get $delta))
-    (loop $units
-      (local.set $wj (f64.load (i32.add (local.get $w2) (i32.shl (local.get $j) (i32.const 3)))))
-      (local.set $w (f64x2.splat (local.get $wj)))
-      (local.set $g2 (f64.mul (local.get $l2) (local.get $wj)))
-      (local.set $g1 (f64.const 0))
-      (local.set $n (i32.const 0))
-      (local.set $lp (i32.add (local.get $blocks) (i32.mul (local.get $j) (local.get $mp))))
-      (local.set $op (local.get $od))
-      (local.set $b (i32.const 0))
-      (loop $rows
-        (local.set $a01 (v128.load (local.get $hp)))
-        (local.set $a23 (v128.load offset=16 (local.get $hp)))
-        (local.set $o01 (v128.load (local.get $op)))
-        (local.set $o23 (v128.load offset=16 (local.get $op)))
-        (local.set $p01 (f64x2.mul (local.get $o01) (local.get $a01)))
-        (local.set $p23 (f64x2.mul (local.get $o23) (local.get $a23)))
-        (local.set $g2 (f64.add (local.get $g2) (f64.add (f64.add (f64.add
-          (f64x2.extract_lane 0 (local.get $p01)) (f64x2.extract_lane 1 (local.get $p01)))
-          (f64x2.extract_lane 0 (local.get $p23))) (f64x2.extract_lane 1 (local.get $p23)))))
-        ;; a > 0 ? od*w : +0 as a bit mask, not a branch: a data-dependent branch here mispredicts half the time
-        ;; and doubled the time of this function
-        (local.set $p01 (v128.and (f64x2.mul (local.get $o01) (local.get $w)) (f64x2.gt (local.get $a01) (v128.const i64x2 0 0))))
-        (local.set $p23 (v128.and (f64x2.mul (local.get $o23) (local.get $w)) (f64x2.gt (local.get $a23) (v128.const i64x2 0 0))))
-        (v128.store (local.get $dp) (local.get $p01))
-        (v128.store offset=16 (local.get $dp) (local.get $p23))
-        (local.set $g1 (f64.add (local.get $g1) (f64.add (f64.add (f64.add
-          (f64x2.extract_lane 0 (local.get $p01)) (f64x2.extract_lane 1 (local.get $p01)))
-          (f64x2.extract_lane 0 (local.get $p23))) (f64x2.extract_lane 1 (local.get $p23)))))
-        ;; always write the block's index, advance the list only when a delta is not zero (again no branch)
-        (i32.store (i32.add (local.get $lp) (i32.shl (local.get $n) (i32.const 2))) (local.get $b))
-        (local.set $n (i32.add (local.get $n) (v128.any_true (v128.or
-          (f64x2.ne (local.get $p01) (v128.const i64x2 0 0)) (f64x2.ne (local.get $p23) (v128.const i64x2 0 0))))))
-        (local.set $hp (i32.add (local.get $hp) (i32.const 32)))
-        (local.set $op (i32.add (local.get $op) (i32.const 32)))
-        (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+  ;; One minibatch, rows order[start .. start+m): returns ||w1||² + ||w2||² of the weights it starts from, sums the
+  ;; gradients of the batch loss plus the L2 term l2 * W block by block, then takes one adam step with the
+  ;; bias-corrected learning rate lr. The loss's data part is left to the caller (weight and pTrue per row).
+  (func (export "step") (param $start i32) (param $m i32) (param $l2 f64) (param $lr f64) (result f64)
+    (local $sq f64) (local $b i32) (local $mp i32) (local $end i32) (local $first i32) (local $q i32)
+    (local $d i32) (local $Hp i32) (local $dHpB i32) (local $zSlot i32) (local $hSlot i32)
+    (local $w1T i32) (local $b1 i32) (local $w2 i32) (local $gw1T i32)
+    (local.set $d (global.get $d))
+    (local.set $Hp (global.get $Hp))
+    (local.set $mp (i32.and (i32.add (local.get $m) (i32.const 3)) (i32.const -4)))
+    (local.set $dHpB (i32.shl (i32.mul (local.get $d) (local.get $Hp)) (i32.const 3)))
+    (local.set $zSlot (i32.shl (local.get $d) (i32.const 5)))
+    (local.set $hSlot (i32.shl (local.get $Hp) (i32.const 5)))
+    (local.set $w1T (global.get $params))
+    (local.set $b1 (i32.add (local.get $w1T) (local.get $dHpB)))
+    (local.set $w2 (i32.add (local.get $b1) (i32.shl (local.get $Hp) (i32.const 3))))
+    (local.set $gw1T (global.get $grad))
+    (local.set $sq (call $squaredNorm (local.get $w1T) (local.get $w2) (local.get $d) (global.get $H) (local.get $Hp)))
+    (call $l2Terms (local.get $w1T) (local.get $gw1T) (local.get $dHpB) (local.get $Hp) (local.get $l2))
+    ;; Groups of blocks: first the forward passes (and output deltas) of a group's blocks, then their backward
+    ;; passes, so that w1 (read by the forward pass) and gw1 (summed by the backward pass) are not both needed in the
+    ;; cache at every block. The backward passes keep the blocks' order, so every sum keeps its order.
+    (loop $groups
+      (local.set $end (i32.add (local.get $b) (global.get $groupRows)))
+      (if (i32.gt_u (local.get $end) (local.get $mp)) (then (local.set $end (local.get $mp))))
+      (local.set $first (local.get $b))
+      (local.set $q (i32.const 0))
+      (loop $forward
+        (call $gatherBlock (global.get $Z) (global.get $order) (i32.add (local.get $start) (local.get $b))
+          (i32.sub (local.get $m) (local.get $b)) (local.get $d) (i32.add (global.get $zB) (i32.mul (local.get $q) (local.get $zSlot))))
+        (call $hiddenBlock (local.get $w1T) (local.get $b1) (local.get $w2)
+          (f64.load (i32.add (local.get $w2) (i32.shl (local.get $Hp) (i32.const 3))))
+          (i32.add (global.get $zB) (i32.mul (local.get $q) (local.get $zSlot)))
+          (i32.add (global.get $hB) (i32.mul (local.get $q) (local.get $hSlot)))
+          (i32.add (global.get $oB) (i32.shl (local.get $q) (i32.const 5))) (local.get $d) (global.get $H) (local.get $Hp))
+        (call $outputDeltas (i32.add (global.get $oB) (i32.shl (local.get $q) (i32.const 5)))
+          (i32.add (global.get $odB) (i32.shl (local.get $q) (i32.const 5)))
+          (i32.add (local.get $start) (local.get $b)) (i32.sub (local.get $m) (local.get $b)) (local.get $m)
+          (i32.add (global.get $weight) (i32.shl (local.get $b) (i32.const 3)))
+          (i32.add (global.get $pTrue) (i32.shl (local.get $b) (i32.const 3))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (local.set $b (i32.add (local.get $b) (i32.const 4)))
-        (br_if $rows (i32.lt_u (local.get $b) (local.get $mp))))
-      (f64.store (i32.add (local.get $gw2) (i32.shl (local.get $j) (i32.const 3))) (local.get $g2))
-      (f64.store (i32.add (local.get $gb1) (i32.shl (local.get $j) (i32.const 3))) (local.get $g1))
-      (i32.store (i32.add (local.get $counts) (i32.shl (local.get $j) (i32.const 2))) (local.get $n))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br_if $units (i32.lt_u (local.get $j) (local.get $H)))))
+        (br_if $forward (i32.lt_u (local.get $b) (local.get $end))))
+      (local.set $b (local.get $first))
+      (local.set $q (i32.const 0))
+      (loop $backward
+        (call $backwardBlock (local.get $w2) (i32.add (global.get $hB) (i32.mul (local.get $q) (local.get $hSlot)))
+          (i32.add (global.get $odB) (i32.shl (local.get $q) (i32.const 5)))
+          (i32.add (global.get $zB) (i32.mul (local.get $q) (local.get $zSlot)))
+          (local.get $gw1T) (i32.add (local.get $gw1T) (local.get $dHpB)) (local.get $d) (local.get $Hp))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br_if $backward (i32.lt_u (local.get $b) (local.get $end))))
+      (br_if $groups (i32.lt_u (local.get $b) (local.get $mp))))
+    (call $adam (global.get $params) (global.get $grad) (global.get $m) (global.get $v) (global.get $nParams)
+      (local.get $lr) (global.get $beta1) (global.get $c1) (global.get $beta2) (global.get $c2) (global.get $eps))
+    (local.get $sq))
 
-  ;; Backward pass, second half: for every unit j and column k,
-  ;;   gw1[j*d + k] = l2*w1[j*d + k] + sum over the listed blocks, in order, of
-  ;;                  ((delta0*z0k + delta1*z1k) + delta2*z2k) + delta3*z3k
-  ;; where z0..z3 are the block's rows of the row-major batch zb. Lanes are columns; eight columns (four registers)
-  ;; are summed over all blocks before being stored, then pairs, then the last column when d is odd.
-  (func (export "backwardInputs") (param $w1 i32) (param $zb i32) (param $delta i32) (param $gw1 i32)
-        (param $blocks i32) (param $counts i32) (param $l2 f64) (param $d i32) (param $H i32) (param $mp i32)
-    (local $j i32) (local $k i32) (local $b i32) (local $dB i32) (local $row i32) (local $lp i32) (local $lend i32)
-    (local $at i32) (local $dp i32) (local $z0 i32) (local $z1 i32) (local $z2 i32) (local $z3 i32)
-    (local $l2v v128) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s f64)
-    (local.set $dB (i32.shl (local.get $d) (i32.const 3)))
-    (local.set $l2v (f64x2.splat (local.get $l2)))
+  ;; s = 0 + w1[0, 0]*w1[0, 0] + w1[0, 1]*w1[0, 1] + ... (w1 row by row, H x d order) + w2[0]*w2[0] + ... (H units),
+  ;; one sum in the plain loop's order (it is the L2 term of the loss).
+  (func $squaredNorm (param $w1T i32) (param $w2 i32) (param $d i32) (param $H i32) (param $Hp i32) (result f64)
+    (local $s f64) (local $x f64) (local $j i32) (local $k i32) (local $p i32) (local $HpB i32)
+    (local.set $HpB (i32.shl (local.get $Hp) (i32.const 3)))
     (loop $units
-      (local.set $row (i32.mul (local.get $j) (local.get $dB))) ;; byte offset of row j of w1 and gw1
-      (local.set $k (i32.const 0))
-      (block $eightsDone
-        (loop $eights
-          (br_if $eightsDone (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $d)))
-          (local.set $at (i32.add (i32.add (local.get $w1) (local.get $row)) (i32.shl (local.get $k) (i32.const 3))))
-          (local.set $s0 (f64x2.mul (local.get $l2v) (v128.load (local.get $at))))
-          (local.set $s1 (f64x2.mul (local.get $l2v) (v128.load offset=16 (local.get $at))))
-          (local.set $s2 (f64x2.mul (local.get $l2v) (v128.load offset=32 (local.get $at))))
-          (local.set $s3 (f64x2.mul (local.get $l2v) (v128.load offset=48 (local.get $at))))
-          (local.set $lp (i32.add (local.get $blocks) (i32.mul (local.get $j) (local.get $mp))))
-          (local.set $lend (i32.add (local.get $lp) (i32.shl (i32.load (i32.add (local.get $counts) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 2))))
-          (block $listDone
-            (loop $list
-              (br_if $listDone (i32.ge_u (local.get $lp) (local.get $lend)))
-              (local.set $b (i32.load (local.get $lp)))
-              (local.set $dp (i32.add (local.get $delta) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $mp)) (local.get $b)) (i32.const 3))))
-              (local.set $e0 (v128.load64_splat (local.get $dp)))
-              (local.set $e1 (v128.load64_splat offset=8 (local.get $dp)))
-              (local.set $e2 (v128.load64_splat offset=16 (local.get $dp)))
-              (local.set $e3 (v128.load64_splat offset=24 (local.get $dp)))
-              (local.set $z0 (i32.add (local.get $zb) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $d)) (local.get $k)) (i32.const 3))))
-              (local.set $z1 (i32.add (local.get $z0) (local.get $dB)))
-              (local.set $z2 (i32.add (local.get $z1) (local.get $dB)))
-              (local.set $z3 (i32.add (local.get $z2) (local.get $dB)))
-              (local.set $s0 (f64x2.add (local.get $s0) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $e0) (v128.load (local.get $z0))) (f64x2.mul (local.get $e1) (v128.load (local.get $z1))))
-                (f64x2.mul (local.get $e2) (v128.load (local.get $z2)))) (f64x2.mul (local.get $e3) (v128.load (local.get $z3))))))
-              (local.set $s1 (f64x2.add (local.get $s1) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $e0) (v128.load offset=16 (local.get $z0))) (f64x2.mul (local.get $e1) (v128.load offset=16 (local.get $z1))))
-                (f64x2.mul (local.get $e2) (v128.load offset=16 (local.get $z2)))) (f64x2.mul (local.get $e3) (v128.load offset=16 (local.get $z3))))))
-              (local.set $s2 (f64x2.add (local.get $s2) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $e0) (v128.load offset=32 (local.get $z0))) (f64x2.mul (local.get $e1) (v128.load offset=32 (local.get $z1))))
-                (f64x2.mul (local.get $e2) (v128.load offset=32 (local.get $z2)))) (f64x2.mul (local.get $e3) (v128.load offset=32 (local.get $z3))))))
-              (local.set $s3 (f64x2.add (local.get $s3) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $e0) (v128.load offset=48 (local.get $z0))) (f64x2.mul (local.get $e1) (v128.load offset=48 (local.get $z1))))
-                (f64x2.mul (local.get $e2) (v128.load offset=48 (local.get $z2)))) (f64x2.mul (local.get $e3) (v128.load offset=48 (local.get $z3))))))
-              (local.set $lp (i32.add (local.get $lp) (i32.const 4)))
-              (br $list)))
-          (local.set $at (i32.add (i32.add (local.get $gw1) (local.get $row)) (i32.shl (local.get $k) (i32.const 3))))
-          (v128.store (local.get $at) (local.get $s0))
-          (v128.store offset=16 (local.get $at) (local.get $s1))
-          (v128.store offset=32 (local.get $at) (local.get $s2))
-          (v128.store offset=48 (local.get $at) (local.get $s3))
-          (local.set $k (i32.add (local.get $k) (i32.const 8)))
-          (br $eights)))
-      (block $pairsDone
-        (loop $pairs
-          (br_if $pairsDone (i32.gt_u (i32.add (local.get $k) (i32.const 2)) (local.get $d)))
-          (local.set $s0 (f64x2.mul (local.get $l2v)
-            (v128.load (i32.add (i32.add (local.get $w1) (local.get $row)) (i32.shl (local.get $k) (i32.const 3))))))
-          (local.set $lp (i32.add (local.get $blocks) (i32.mul (local.get $j) (local.get $mp))))
-          (local.set $lend (i32.add (local.get $lp) (i32.shl (i32.load (i32.add (local.get $counts) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 2))))
-          (block $listDone
-            (loop $list
-              (br_if $listDone (i32.ge_u (local.get $lp) (local.get $lend)))
-              (local.set $b (i32.load (local.get $lp)))
-              (local.set $dp (i32.add (local.get $delta) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $mp)) (local.get $b)) (i32.const 3))))
-              (local.set $z0 (i32.add (local.get $zb) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $d)) (local.get $k)) (i32.const 3))))
-              (local.set $z1 (i32.add (local.get $z0) (local.get $dB)))
-              (local.set $z2 (i32.add (local.get $z1) (local.get $dB)))
-              (local.set $z3 (i32.add (local.get $z2) (local.get $dB)))
-              (local.set $s0 (f64x2.add (local.get $s0) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (v128.load64_splat (local.get $dp)) (v128.load (local.get $z0)))
-                (f64x2.mul (v128.load64_splat offset=8 (local.get $dp)) (v128.load (local.get $z1))))
-                (f64x2.mul (v128.load64_splat offset=16 (local.get $dp)) (v128.load (local.get $z2))))
-                (f64x2.mul (v128.load64_splat offset=24 (local.get $dp)) (v128.load (local.get $z3))))))
-              (local.set $lp (i32.add (local.get $lp) (i32.const 4)))
-              (br $list)))
-          (v128.store (i32.add (i32.add (local.get $gw1) (local.get $row)) (i32.shl (local.get $k) (i32.const 3))) (local.get $s0))
-          (local.set $k (i32.add (local.get $k) (i32.const 2)))
-          (br $pairs)))
-      (if (i32.lt_u (local.get $k) (local.get $d))
-        (then
-          (local.set $s (f64.mul (local.get $l2)
-            (f64.load (i32.add (i32.add (local.get $w1) (local.get $row)) (i32.shl (local.get $k) (i32.const 3))))))
-          (local.set $lp (i32.add (local.get $blocks) (i32.mul (local.get $j) (local.get $mp))))
-          (local.set $lend (i32.add (local.get $lp) (i32.shl (i32.load (i32.add (local.get $counts) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 2))))
-          (block $listDone
-            (loop $list
-              (br_if $listDone (i32.ge_u (local.get $lp) (local.get $lend)))
-              (local.set $b (i32.load (local.get $lp)))
-              (local.set $dp (i32.add (local.get $delta) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $mp)) (local.get $b)) (i32.const 3))))
-              (local.set $z0 (i32.add (local.get $zb) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $d)) (local.get $k)) (i32.const 3))))
-              (local.set $z1 (i32.add (local.get $z0) (local.get $dB)))
-              (local.set $z2 (i32.add (local.get $z1) (local.get $dB)))
-              (local.set $z3 (i32.add (local.get $z2) (local.get $dB)))
-              (local.set $s (f64.add (local.get $s) (f64.add (f64.add (f64.add
-                (f64.mul (f64.load (local.get $dp)) (f64.load (local.get $z0)))
-                (f64.mul (f64.load offset=8 (local.get $dp)) (f64.load (local.get $z1))))
-                (f64.mul (f64.load offset=16 (local.get $dp)) (f64.load (local.get $z2))))
-                (f64.mul (f64.load offset=24 (local.get $dp)) (f64.load (local.get $z3))))))
-              (local.set $lp (i32.add (local.get $lp) (i32.const 4)))
-              (br $list)))
-          (f64.store (i32.add (i32.add (local.get $gw1) (local.get $row)) (i32.shl (local.get $k) (i32.const 3))) (local.get $s))))
+      (local.set $p (i32.add (local.get $w1T) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $k (local.get $d))
+      (loop $inputs
+        (local.set $x (f64.load (local.get $p)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $x) (local.get $x))))
+        (local.set $p (i32.add (local.get $p) (local.get $HpB)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br_if $inputs (local.get $k)))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br_if $units (i32.lt_u (local.get $j) (local.get $H)))))
+      (br_if $units (i32.lt_u (local.get $j) (local.get $H))))
+    (local.set $j (i32.const 0))
+    (loop $outputs
+      (local.set $x (f64.load (i32.add (local.get $w2) (i32.shl (local.get $j) (i32.const 3)))))
+      (local.set $s (f64.add (local.get $s) (f64.mul (local.get $x) (local.get $x))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $outputs (i32.lt_u (local.get $j) (local.get $H))))
+    (local.get $s))
+
+  ;; The gradients' starting values (the blocks add their sums to them): gw1 = l2*w1, gb1 = 0, gw2 = l2*w2, gb2 = 0,
+  ;; over the parameter block [w1T | b1 | w2 | b2] and the gradient block of the same layout.
+  (func $l2Terms (param $params i32) (param $grad i32) (param $dHpB i32) (param $Hp i32) (param $l2 f64)
+    (local $at i32) (local $end i32) (local $HpB i32) (local $l2v v128)
+    (local.set $l2v (f64x2.splat (local.get $l2)))
+    (local.set $HpB (i32.shl (local.get $Hp) (i32.const 3)))
+    (local.set $end (local.get $dHpB))
+    (loop $w1
+      (v128.store (i32.add (local.get $grad) (local.get $at))
+        (f64x2.mul (local.get $l2v) (v128.load (i32.add (local.get $params) (local.get $at)))))
+      (local.set $at (i32.add (local.get $at) (i32.const 16)))
+      (br_if $w1 (i32.lt_u (local.get $at) (local.get $end))))
+    (local.set $end (i32.add (local.get $end) (local.get $HpB)))
+    (loop $b1
+      (v128.store (i32.add (local.get $grad) (local.get $at)) (v128.const i64x2 0 0))
+      (local.set $at (i32.add (local.get $at) (i32.const 16)))
+      (br_if $b1 (i32.lt_u (local.get $at) (local.get $end))))
+    (local.set $end (i32.add (local.get $end) (local.get $HpB)))
+    (loop $w2
+      (v128.store (i32.add (local.get $grad) (local.get $at))
+        (f64x2.mul (local.get $l2v) (v128.load (i32.add (local.get $params) (local.get $at)))))
+      (local.set $at (i32.add (local.get $at) (i32.const 16)))
+      (br_if $w2 (i32.lt_u (local.get $at) (local.get $end))))
+    (f64.store (i32.add (local.get $grad) (local.get $at)) (f64.const 0)))
+
+  ;; A block's inputs: zB <- the rows order[first], order[first + 1], ... of Z, interleaved (zB[k*4 + r] = Z[row r, k]);
+  ;; when fewer than four rows are left (left < 4), the others are zero rows.
+  (func $gatherBlock (param $Z i32) (param $order i32) (param $first i32) (param $left i32) (param $d i32) (param $zB i32)
+    (local $r i32) (local $k i32) (local $src i32) (local $dst i32)
+    (loop $rows
+      (local.set $dst (i32.add (local.get $zB) (i32.shl (local.get $r) (i32.const 3))))
+      (local.set $k (local.get $d))
+      (if (i32.lt_s (local.get $r) (local.get $left))
+        (then
+          (local.set $src (i32.add (local.get $Z) (i32.mul (i32.shl (local.get $d) (i32.const 3))
+            (i32.load (i32.add (local.get $order) (i32.shl (i32.add (local.get $first) (local.get $r)) (i32.const 2)))))))
+          (loop $copy
+            (i64.store (local.get $dst) (i64.load (local.get $src)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (i32.const 8)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+            (br_if $copy (local.get $k))))
+        (else
+          (loop $zero
+            (i64.store (local.get $dst) (i64.const 0))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+            (br_if $zero (local.get $k)))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $r) (i32.const 4)))))
+
+  ;; Forward pass of the block: for every unit j (lanes = units j, j+1; four units per pass, so each weight pair is
+  ;; loaded once for four rows and each input once for four units),
+  ;;   h[r, j] = relu(b1[j] + w1[j, 0]*z[r, 0] + w1[j, 1]*z[r, 1] + ...)      (sum over k in order) into hB,
+  ;; and, from the activations still in registers (lanes = rows r, r+1), the outputs
+  ;;   out[r] = b2 + h[r, 0]*w2[0] + h[r, 1]*w2[1] + ...                       (over the H real units, in order) into oB.
+  (func $hiddenBlock (param $w1T i32) (param $b1 i32) (param $w2 i32) (param $b2 f64) (param $zB i32) (param $hB i32)
+        (param $oB i32) (param $d i32) (param $H i32) (param $Hp i32)
+    (local $j i32) (local $k i32) (local $zp i32) (local $wp i32) (local $hp i32) (local $HpB i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128) (local $a20 v128) (local $a21 v128)
+    (local $a30 v128) (local $a31 v128) (local $z0 v128) (local $z1 v128) (local $z2 v128) (local $z3 v128)
+    (local $wa v128) (local $wb v128) (local $o01 v128) (local $o23 v128)
+    (local.set $HpB (i32.shl (local.get $Hp) (i32.const 3)))
+    (local.set $hp (local.get $hB))
+    (local.set $o01 (f64x2.splat (local.get $b2)))
+    (local.set $o23 (local.get $o01))
+    (loop $tiles
+      ;; $a<r><p>: row r, pair p of the four units (units j + 2p, j + 2p + 1)
+      (local.set $wp (i32.add (local.get $b1) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $a00 (v128.load (local.get $wp)))
+      (local.set $a01 (v128.load offset=16 (local.get $wp)))
+      (local.set $a10 (local.get $a00)) (local.set $a20 (local.get $a00)) (local.set $a30 (local.get $a00))
+      (local.set $a11 (local.get $a01)) (local.set $a21 (local.get $a01)) (local.set $a31 (local.get $a01))
+      (local.set $zp (local.get $zB))
+      (local.set $wp (i32.add (local.get $w1T) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $k (local.get $d))
+      (loop $inputs
+        (local.set $z0 (v128.load64_splat (local.get $zp)))
+        (local.set $z1 (v128.load64_splat offset=8 (local.get $zp)))
+        (local.set $z2 (v128.load64_splat offset=16 (local.get $zp)))
+        (local.set $z3 (v128.load64_splat offset=24 (local.get $zp)))
+        (local.set $wa (v128.load (local.get $wp)))
+        (local.set $wb (v128.load offset=16 (local.get $wp)))
+        (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $wa) (local.get $z0))))
+        (local.set $a01 (f64x2.add (local.get $a01) (f64x2.mul (local.get $wb) (local.get $z0))))
+        (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $wa) (local.get $z1))))
+        (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $wb) (local.get $z1))))
+        (local.set $a20 (f64x2.add (local.get $a20) (f64x2.mul (local.get $wa) (local.get $z2))))
+        (local.set $a21 (f64x2.add (local.get $a21) (f64x2.mul (local.get $wb) (local.get $z2))))
+        (local.set $a30 (f64x2.add (local.get $a30) (f64x2.mul (local.get $wa) (local.get $z3))))
+        (local.set $a31 (f64x2.add (local.get $a31) (f64x2.mul (local.get $wb) (local.get $z3))))
+        (local.set $zp (i32.add (local.get $zp) (i32.const 32)))
+        (local.set $wp (i32.add (local.get $wp) (local.get $HpB)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br_if $inputs (local.get $k)))
+      ;; relu: f64x2.pmax(0, s) is "0 < s ? s : 0", the same as "s > 0 ? s : 0"
+      (local.set $a00 (f64x2.pmax (v128.const i64x2 0 0) (local.get $a00)))
+      (local.set $a10 (f64x2.pmax (v128.const i64x2 0 0) (local.get $a10)))
+      (local.set $a20 (f64x2.pmax (v128.const i64x2 0 0) (local.get $a20)))
+      (local.set $a30 (f64x2.pmax (v128.const i64x2 0 0) (local.get $a30)))
+      (local.set $a01 (f64x2.pmax (v128.const i64x2 0 0) (local.get $a01)))
+      (local.set $a11 (f64x2.pmax (v128.const i64x2 0 0) (local.get $a11)))
+      (local.set $a21 (f64x2.pmax (v128.const i64x2 0 0) (local.get $a21)))
+      (local.set $a31 (f64x2.pmax (v128.const i64x2 0 0) (local.get $a31)))
+      (v128.store (local.get $hp) (local.get $a00))
+      (v128.store offset=16 (local.get $hp) (local.get $a10))
+      (v128.store offset=32 (local.get $hp) (local.get $a20))
+      (v128.store offset=48 (local.get $hp) (local.get $a30))
+      (v128.store offset=64 (local.get $hp) (local.get $a01))
+      (v128.store offset=80 (local.get $hp) (local.get $a11))
+      (v128.store offset=96 (local.get $hp) (local.get $a21))
+      (v128.store offset=112 (local.get $hp) (local.get $a31))
+      ;; The outputs, one unit at a time: unit j of rows 0 and 1 is lane 0 of $a00 and $a10 (an unpack-low
+      ;; shuffle), unit j + 1 lane 1 (unpack-high). Padding units (j >= H) are left out.
+      (local.set $wp (i32.add (local.get $w2) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $wa (v128.load64_splat (local.get $wp)))
+      (local.set $o01 (f64x2.add (local.get $o01) (f64x2.mul
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a00) (local.get $a10)) (local.get $wa))))
+      (local.set $o23 (f64x2.add (local.get $o23) (f64x2.mul
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a20) (local.get $a30)) (local.get $wa))))
+      (if (i32.lt_u (i32.add (local.get $j) (i32.const 1)) (local.get $H))
+        (then
+          (local.set $wa (v128.load64_splat offset=8 (local.get $wp)))
+          (local.set $o01 (f64x2.add (local.get $o01) (f64x2.mul
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a00) (local.get $a10)) (local.get $wa))))
+          (local.set $o23 (f64x2.add (local.get $o23) (f64x2.mul
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a20) (local.get $a30)) (local.get $wa))))))
+      (if (i32.lt_u (i32.add (local.get $j) (i32.const 2)) (local.get $H))
+        (then
+          (local.set $wa (v128.load64_splat offset=16 (local.get $wp)))
+          (local.set $o01 (f64x2.add (local.get $o01) (f64x2.mul
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a01) (local.get $a11)) (local.get $wa))))
+          (local.set $o23 (f64x2.add (local.get $o23) (f64x2.mul
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a21) (local.get $a31)) (local.get $wa))))))
+      (if (i32.lt_u (i32.add (local.get $j) (i32.const 3)) (local.get $H))
+        (then
+          (local.set $wa (v128.load64_splat offset=24 (local.get $wp)))
+          (local.set $o01 (f64x2.add (local.get $o01) (f64x2.mul
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a01) (local.get $a11)) (local.get $wa))))
+          (local.set $o23 (f64x2.add (local.get $o23) (f64x2.mul
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a21) (local.get $a31)) (local.get $wa))))))
+      (local.set $hp (i32.add (local.get $hp) (i32.const 128)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br_if $tiles (i32.lt_u (local.get $j) (local.get $Hp))))
+    (v128.store (local.get $oB) (local.get $o01))
+    (v128.store offset=16 (local.get $oB) (local.get $o23)))
+
+  ;; The block's output deltas (mlp.ts's per-row loss terms): for its rows i < left (the others are padding,
+  ;; odB[i] = 0), with r = order[first + i], x = oB[i] and label t = y[r],
+  ;;   prob = x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))      (the sigmoid, exp bit for bit Math.exp)
+  ;;   pc = min(max(prob, lossClip), 1 - lossClip)
+  ;;   pTrue[i] = t ? pc : 1 - pc;  weight[i] = w[r]                  (the caller sums -weight * log(pTrue))
+  ;;   odB[i] = (w[r] * (prob - t)) / m
+  (func $outputDeltas (param $oB i32) (param $odB i32) (param $first i32) (param $left i32) (param $m i32)
+        (param $weight i32) (param $pTrue i32)
+    (local $i i32) (local $r i32) (local $x f64) (local $e f64) (local $prob f64) (local $pc f64) (local $t f64) (local $wr f64)
+    (loop $rows
+      (if (i32.lt_s (local.get $i) (local.get $left))
+        (then
+          (local.set $r (i32.load (i32.add (global.get $order) (i32.shl (i32.add (local.get $first) (local.get $i)) (i32.const 2)))))
+          (local.set $x (f64.load (i32.add (local.get $oB) (i32.shl (local.get $i) (i32.const 3)))))
+          (if (f64.ge (local.get $x) (f64.const 0))
+            (then (local.set $prob (f64.div (f64.const 1) (f64.add (f64.const 1) (call $exp (f64.neg (local.get $x)))))))
+            (else
+              (local.set $e (call $exp (local.get $x)))
+              (local.set $prob (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e))))))
+          (local.set $pc (f64.min (f64.max (local.get $prob) (global.get $lossClip)) (f64.sub (f64.const 1) (global.get $lossClip))))
+          (local.set $t (f64.load (i32.add (global.get $y) (i32.shl (local.get $r) (i32.const 3)))))
+          (local.set $wr (f64.load (i32.add (global.get $w) (i32.shl (local.get $r) (i32.const 3)))))
+          (f64.store (i32.add (local.get $pTrue) (i32.shl (local.get $i) (i32.const 3)))
+            (select (local.get $pc) (f64.sub (f64.const 1) (local.get $pc)) (f64.ne (local.get $t) (f64.const 0))))
+          (f64.store (i32.add (local.get $weight) (i32.shl (local.get $i) (i32.const 3))) (local.get $wr))
+          (f64.store (i32.add (local.get $odB) (i32.shl (local.get $i) (i32.const 3)))
+            (f64.div (f64.mul (local.get $wr) (f64.sub (local.get $prob) (local.get $t))) (f64.convert_i32_u (local.get $m)))))
+        (else (f64.store (i32.add (local.get $odB) (i32.shl (local.get $i) (i32.const 3))) (f64.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $i) (i32.const 4)))))
+
+  ;; Backward pass of the block, with od_r = odB[r] and h_r = h[r, j] (lanes = units; four units per pass):
+  ;;   delta[r, j] = h_r > 0 ? od_r*w2[j] : 0              (an inactive ReLU passes no gradient back)
+  ;;   gw2[j] += ((od0*h0 + od1*h1) + od2*h2) + od3*h3
+  ;;   gb1[j] += ((delta0 + delta1) + delta2) + delta3
+  ;;   gw1[j, k] += ((delta0*z0k + delta1*z1k) + delta2*z2k) + delta3*z3k      for every input k
+  ;;   gb2 += ((od0 + od1) + od2) + od3
+  ;; The four units' deltas stay in registers for all inputs k, and each gradient sum is carried in its array from
+  ;; block to block (a load and a store per sum and block: cheaper than reloading the deltas for every input, which
+  ;; a pass over all blocks per (unit, input) tile would need; 5.2 against 4.0 G multiply-adds/s).
+  ;; An earlier kernel skipped, for each unit, the blocks whose four deltas are all zero. Such a block adds zeros,
+  ;; which leave any non-zero sum unchanged and can at most flip the sign of a zero gradient; adam's update is the
+  ;; same for +0 and -0 gradients (m and v start at +0 and the parameters are never -0), so the weights are the same.
+  (func $backwardBlock (param $w2 i32) (param $hB i32) (param $odB i32) (param $zB i32) (param $gw1T i32) (param $gb1 i32)
+        (param $d i32) (param $Hp i32)
+    (local $j i32) (local $k i32) (local $hp i32) (local $gp i32) (local $zp i32) (local $HpB i32) (local $gw2 i32)
+    (local $o0 v128) (local $o1 v128) (local $o2 v128) (local $o3 v128) (local $w v128)
+    (local $h0 v128) (local $h1 v128) (local $h2 v128) (local $h3 v128)
+    (local $e00 v128) (local $e01 v128) (local $e02 v128) (local $e03 v128) (local $e10 v128) (local $e11 v128)
+    (local $e12 v128) (local $e13 v128) (local $z0 v128) (local $z1 v128) (local $z2 v128) (local $z3 v128)
+    (local.set $HpB (i32.shl (local.get $Hp) (i32.const 3)))
+    (local.set $gw2 (i32.add (local.get $gb1) (local.get $HpB)))
+    ;; gb2, after gw2 in the gradient block
+    (local.set $gp (i32.add (local.get $gw2) (local.get $HpB)))
+    (f64.store (local.get $gp) (f64.add (f64.load (local.get $gp)) (f64.add (f64.add (f64.add
+      (f64.load (local.get $odB)) (f64.load offset=8 (local.get $odB))) (f64.load offset=16 (local.get $odB)))
+      (f64.load offset=24 (local.get $odB)))))
+    (local.set $hp (local.get $hB))
+    (loop $units
+      ;; $e<p><r>: the delta of row r for pair p of the four units j .. j+3; pair 0 first, then pair 1
+      (local.set $o0 (v128.load64_splat (local.get $odB)))
+      (local.set $o1 (v128.load64_splat offset=8 (local.get $odB)))
+      (local.set $o2 (v128.load64_splat offset=16 (local.get $odB)))
+      (local.set $o3 (v128.load64_splat offset=24 (local.get $odB)))
+      (local.set $w (v128.load (i32.add (local.get $w2) (i32.shl (local.get $j) (i32.const 3)))))
+      (local.set $h0 (v128.load (local.get $hp)))
+      (local.set $h1 (v128.load offset=16 (local.get $hp)))
+      (local.set $h2 (v128.load offset=32 (local.get $hp)))
+      (local.set $h3 (v128.load offset=48 (local.get $hp)))
+      (local.set $gp (i32.add (local.get $gw2) (i32.shl (local.get $j) (i32.const 3))))
+      (v128.store (local.get $gp) (f64x2.add (v128.load (local.get $gp)) (f64x2.add (f64x2.add (f64x2.add
+        (f64x2.mul (local.get $o0) (local.get $h0)) (f64x2.mul (local.get $o1) (local.get $h1)))
+        (f64x2.mul (local.get $o2) (local.get $h2))) (f64x2.mul (local.get $o3) (local.get $h3)))))
+      ;; h > 0 ? od*w : +0 as a bit mask, not a branch: a data-dependent branch here mispredicts half the time
+      (local.set $e00 (v128.and (f64x2.mul (local.get $o0) (local.get $w)) (f64x2.gt (local.get $h0) (v128.const i64x2 0 0))))
+      (local.set $e01 (v128.and (f64x2.mul (local.get $o1) (local.get $w)) (f64x2.gt (local.get $h1) (v128.const i64x2 0 0))))
+      (local.set $e02 (v128.and (f64x2.mul (local.get $o2) (local.get $w)) (f64x2.gt (local.get $h2) (v128.const i64x2 0 0))))
+      (local.set $e03 (v128.and (f64x2.mul (local.get $o3) (local.get $w)) (f64x2.gt (local.get $h3) (v128.const i64x2 0 0))))
+      (local.set $gp (i32.add (local.get $gb1) (i32.shl (local.get $j) (i32.const 3))))
+      (v128.store (local.get $gp) (f64x2.add (v128.load (local.get $gp)) (f64x2.add (f64x2.add (f64x2.add
+        (local.get $e00) (local.get $e01)) (local.get $e02)) (local.get $e03))))
+      (local.set $w (v128.load offset=16 (i32.add (local.get $w2) (i32.shl (local.get $j) (i32.const 3)))))
+      (local.set $h0 (v128.load offset=64 (local.get $hp)))
+      (local.set $h1 (v128.load offset=80 (local.get $hp)))
+      (local.set $h2 (v128.load offset=96 (local.get $hp)))
+      (local.set $h3 (v128.load offset=112 (local.get $hp)))
+      (local.set $gp (i32.add (local.get $gw2) (i32.shl (local.get $j) (i32.const 3))))
+      (v128.store offset=16 (local.get $gp) (f64x2.add (v128.load offset=16 (local.get $gp)) (f64x2.add (f64x2.add (f64x2.add
+        (f64x2.mul (local.get $o0) (local.get $h0)) (f64x2.mul (local.get $o1) (local.get $h1)))
+        (f64x2.mul (local.get $o2) (local.get $h2))) (f64x2.mul (local.get $o3) (local.get $h3)))))
+      (local.set $e10 (v128.and (f64x2.mul (local.get $o0) (local.get $w)) (f64x2.gt (local.get $h0) (v128.const i64x2 0 0))))
+      (local.set $e11 (v128.and (f64x2.mul (local.get $o1) (local.get $w)) (f64x2.gt (local.get $h1) (v128.const i64x2 0 0))))
+      (local.set $e12 (v128.and (f64x2.mul (local.get $o2) (local.get $w)) (f64x2.gt (local.get $h2) (v128.const i64x2 0 0))))
+      (local.set $e13 (v128.and (f64x2.mul (local.get $o3) (local.get $w)) (f64x2.gt (local.get $h3) (v128.const i64x2 0 0))))
+      (local.set $gp (i32.add (local.get $gb1) (i32.shl (local.get $j) (i32.const 3))))
+      (v128.store offset=16 (local.get $gp) (f64x2.add (v128.load offset=16 (local.get $gp)) (f64x2.add (f64x2.add (f64x2.add
+        (local.get $e10) (local.get $e11)) (local.get $e12)) (local.get $e13))))
+      ;; gw1, input by input
+      (local.set $zp (local.get $zB))
+      (local.set $gp (i32.add (local.get $gw1T) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $k (local.get $d))
+      (loop $inputs
+        (local.set $z0 (v128.load64_splat (local.get $zp)))
+        (local.set $z1 (v128.load64_splat offset=8 (local.get $zp)))
+        (local.set $z2 (v128.load64_splat offset=16 (local.get $zp)))
+        (local.set $z3 (v128.load64_splat offset=24 (local.get $zp)))
+        (v128.store (local.get $gp) (f64x2.add (v128.load (local.get $gp)) (f64x2.add (f64x2.add (f64x2.add
+          (f64x2.mul (local.get $e00) (local.get $z0)) (f64x2.mul (local.get $e01) (local.get $z1)))
+          (f64x2.mul (local.get $e02) (local.get $z2))) (f64x2.mul (local.get $e03) (local.get $z3)))))
+        (v128.store offset=16 (local.get $gp) (f64x2.add (v128.load offset=16 (local.get $gp)) (f64x2.add (f64x2.add (f64x2.add
+          (f64x2.mul (local.get $e10) (local.get $z0)) (f64x2.mul (local.get $e11) (local.get $z1)))
+          (f64x2.mul (local.get $e12) (local.get $z2))) (f64x2.mul (local.get $e13) (local.get $z3)))))
+        (local.set $zp (i32.add (local.get $zp) (i32.const 32)))
+        (local.set $gp (i32.add (local.get $gp) (local.get $HpB)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br_if $inputs (local.get $k)))
+      (local.set $hp (i32.add (local.get $hp) (i32.const 128)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br_if $units (i32.lt_u (local.get $j) (local.get $Hp)))))
 
   ;; Adam on n parameters:  m = beta1*m + c1*g;  v = beta2*v + (c2*g)*g;  p = p - (lr*m) / (sqrt(v) + eps)
   ;; with c1 = 1 - beta1 and c2 = 1 - beta2 computed by the caller. Lanes are parameters.
-  (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+  (func $adam (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
         (param $lr f64) (param $beta1 f64) (param $c1 f64) (param $beta2 f64) (param $c2 f64) (param $eps f64)
     (local $o i32) (local $end i32) (local $gv v128) (local $mv v128) (local $vv v128) (local $gs f64) (local $ms f64) (local $vs f64)
     (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
@@ -451,8 +590,76 @@ export const KERNEL_WAT = String.raw`(module
         (f64.store (i32.add (local.get $p) (local.get $o))
           (f64.sub (f64.load (i32.add (local.get $p) (local.get $o)))
             (f64.div (f64.mul (local.get $lr) (local.get $ms)) (f64.add (f64.sqrt (local.get $vs)) (local.get $eps))))))))
+
+  ;; exp(x), bit for bit the value V8's Math.exp returns (the same code as svm-kernel.ts's $exp): V8 computes it
+  ;; with fdlibm's algorithm (FreeBSD msun e_exp.c, in v8/src/base/ieee754.cc), which is written out here operation
+  ;; by operation. Argument reduction x = k*ln2 + r with ln2 split in a high part (exact products) and a low part, a
+  ;; degree-5 minimax polynomial in r*r, then scaling by 2^k. Exported for the tests.
+  (func $exp (export "exp") (param $x f64) (result f64)
+    (local $hx i32) (local $xsb i32) (local $k i32) (local $hi f64) (local $lo f64) (local $t f64) (local $c f64) (local $y f64)
+    (local.set $hx (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
+    (local.set $xsb (i32.shr_u (local.get $hx) (i32.const 31)))
+    (local.set $hx (i32.and (local.get $hx) (i32.const 0x7fffffff)))
+    ;; |x| >= 709.78: NaN, infinities, overflow (huge*huge = inf), underflow (twom1000*twom1000 = +0)
+    (if (i32.ge_u (local.get $hx) (i32.const 0x40862E42))
+      (then
+        (if (i32.ge_u (local.get $hx) (i32.const 0x7ff00000))
+          (then
+            (if (i32.or (i32.and (local.get $hx) (i32.const 0xfffff)) (i32.wrap_i64 (i64.reinterpret_f64 (local.get $x))))
+              (then (return (f64.add (local.get $x) (local.get $x)))))
+            (return (select (f64.const 0) (local.get $x) (local.get $xsb)))))
+        (if (f64.gt (local.get $x) (f64.const 0x1.62e42fefa39efp+9)) (then (return (f64.const inf))))
+        (if (f64.lt (local.get $x) (f64.const -0x1.74910d52d3051p+9)) (then (return (f64.const 0))))))
+    (if (i32.gt_u (local.get $hx) (i32.const 0x3FD62E42))
+      (then
+        ;; |x| > 0.5 ln2
+        (if (i32.lt_u (local.get $hx) (i32.const 0x3FF0A2B2))
+          (then
+            ;; |x| < 1.5 ln2: k = +-1; V8 returns its constant E for exp(1)
+            (if (f64.eq (local.get $x) (f64.const 1)) (then (return (f64.const 0x1.5bf0a8b145769p+1))))
+            (local.set $hi (f64.sub (local.get $x) (select (f64.const -0x1.62e42feep-1) (f64.const 0x1.62e42feep-1) (local.get $xsb))))
+            (local.set $lo (select (f64.const -0x1.a39ef35793c76p-33) (f64.const 0x1.a39ef35793c76p-33) (local.get $xsb)))
+            (local.set $k (i32.sub (i32.const 1) (i32.shl (local.get $xsb) (i32.const 1)))))
+          (else
+            (local.set $k (i32.trunc_f64_s (f64.add (f64.mul (f64.const 0x1.71547652b82fep+0) (local.get $x))
+              (select (f64.const -0.5) (f64.const 0.5) (local.get $xsb)))))
+            (local.set $t (f64.convert_i32_s (local.get $k)))
+            (local.set $hi (f64.sub (local.get $x) (f64.mul (local.get $t) (f64.const 0x1.62e42feep-1))))
+            (local.set $lo (f64.mul (local.get $t) (f64.const 0x1.a39ef35793c76p-33)))))
+        (local.set $x (f64.sub (local.get $hi) (local.get $lo))))
+      (else
+        ;; |x| < 2^-28: 1 + x (k stays 0 otherwise)
+        (if (i32.lt_u (local.get $hx) (i32.const 0x3e300000)) (then (return (f64.add (f64.const 1) (local.get $x)))))))
+    (local.set $t (f64.mul (local.get $x) (local.get $x)))
+    ;; c = x - t*(P1 + t*(P2 + t*(P3 + t*(P4 + t*P5))))
+    (local.set $c (f64.mul (local.get $t) (f64.const 0x1.6376972bea4d0p-25)))
+    (local.set $c (f64.mul (local.get $t) (f64.add (f64.const -0x1.bbd41c5d26bf1p-20) (local.get $c))))
+    (local.set $c (f64.mul (local.get $t) (f64.add (f64.const 0x1.1566aaf25de2cp-14) (local.get $c))))
+    (local.set $c (f64.mul (local.get $t) (f64.add (f64.const -0x1.6c16c16bebd93p-9) (local.get $c))))
+    (local.set $c (f64.sub (local.get $x) (f64.mul (local.get $t) (f64.add (f64.const 0x1.555555555553ep-3) (local.get $c)))))
+    ;; k = 0: 1 - ((x*c)/(c - 2) - x)
+    (if (i32.eqz (local.get $k))
+      (then
+        (return (f64.sub (f64.const 1)
+          (f64.sub (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (local.get $c) (f64.const 2))) (local.get $x))))))
+    ;; y = 1 - ((lo - (x*c)/(2 - c)) - hi), then y*2^k (2^k built from its exponent bits; in two steps near underflow)
+    (local.set $y (f64.sub (f64.const 1)
+      (f64.sub (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (f64.const 2) (local.get $c))))
+        (local.get $hi))))
+    (if (i32.ge_s (local.get $k) (i32.const -1021))
+      (then
+        (if (i32.eq (local.get $k) (i32.const 1024))
+          (then (return (f64.mul (f64.mul (local.get $y) (f64.const 2)) (f64.const 0x1p1023)))))
+        (return (f64.mul (local.get $y) (call $pow2 (local.get $k))))))
+    (f64.mul (f64.mul (local.get $y) (call $pow2 (i32.add (local.get $k) (i32.const 1000)))) (f64.const 0x1p-1000)))
+
+  ;; 2^k for -1022 <= k <= 1023, from its bits: high word 0x3FF00000 + (k << 20), low word 0.
+  (func $pow2 (param $k i32) (result f64)
+    (f64.reinterpret_i64 (i64.shl
+      (i64.extend_i32_u (i32.add (i32.const 0x3FF00000) (i32.shl (local.get $k) (i32.const 20))))
+      (i64.const 32))))
 )
 `;
 
 export const KERNEL_WASM_BASE64 =
-  'AGFzbQEAAAABPQVgB39/f39/f38AYAZ/f3x/f38AYAt/f39/f39/f3x/fwBgCn9/f39/f3x/f38AYAt/f39/f3x8fHx8fAADBgUAAQIDBAUDAQABB0UGBm1lbW9yeQIAB2ZvcndhcmQAAAZvdXRwdXQAAQ1iYWNrd2FyZFVuaXRzAAIOYmFja3dhcmRJbnB1dHMAAwRhZGFtAAQKxBUF0wYCCH8LeyAEQQN0IQogBkEDdCELAkADQCAHQQRqIAVLDQFBACEIA0AgASAHQQN0aiENIA39CgMAIQ8gDyEQIA39CgMIIREgESESIA39CgMQIRMgEyEUIA39CgMYIRUgFSEWIAAgByAKbGohDSACIAhBA3RqIQwgBCEJA0AgDP0ABAAhFyAM/QAEECEYIA39CgMAIRkgDyAZIBf98gH98AEhDyAQIBkgGP3yAf3wASEQIA0gCmr9CgMAIRkgESAZIBf98gH98AEhESASIBkgGP3yAf3wASESIA0gCkEBdGr9CgMAIRkgEyAZIBf98gH98AEhEyAUIBkgGP3yAf3wASEUIA0gCkEDbGr9CgMAIRkgFSAZIBf98gH98AEhFSAWIBkgGP3yAf3wASEWIAwgC2ohDCANQQhqIQ0gCUEBayEJIAkNAAsgAyAHIAtsaiAIQQN0aiEOIA79DAAAAAAAAAAAAAAAAAAAAAAgD/33Af0LBAAgDv0MAAAAAAAAAAAAAAAAAAAAACAQ/fcB/QsEECAOIAtqIQ4gDv0MAAAAAAAAAAAAAAAAAAAAACAR/fcB/QsEACAO/QwAAAAAAAAAAAAAAAAAAAAAIBL99wH9CwQQIA4gC2ohDiAO/QwAAAAAAAAAAAAAAAAAAAAAIBP99wH9CwQAIA79DAAAAAAAAAAAAAAAAAAAAAAgFP33Af0LBBAgDiALaiEOIA79DAAAAAAAAAAAAAAAAAAAAAAgFf33Af0LBAAgDv0MAAAAAAAAAAAAAAAAAAAAACAW/fcB/QsEECAIQQRqIQggCCAGSQ0ACyAHQQRqIQcMAAsLAkADQCAHIAVPDQFBACEIA0AgASAHQQN0av0KAwAhDyAPIRAgACAHIApsaiENIAIgCEEDdGohDCAEIQkDQCAN/QoDACEZIA8gGSAM/QAEAP3yAf3wASEPIBAgGSAM/QAEEP3yAf3wASEQIAwgC2ohDCANQQhqIQ0gCUEBayEJIAkNAAsgAyAHIAtsaiAIQQN0aiEOIA79DAAAAAAAAAAAAAAAAAAAAAAgD/33Af0LBAAgDv0MAAAAAAAAAAAAAAAAAAAAACAQ/fcB/QsEECAIQQRqIQggCCAGSQ0ACyAHQQFqIQcMAAsLC5wBAgR/A3sgBUEDdCEJA0AgAv0UIQogCiELIAAgBkEDdGohCEEAIQcDQCABIAdBA3Rq/QoDACEMIAogCP0ABAAgDP3yAf3wASEKIAsgCP0ABBAgDP3yAf3wASELIAggCWohCCAHQQFqIQcgByAESQ0ACyADIAZBA3RqIAr9CwQAIAMgBkEDdGogC/0LBBAgBkEEaiEGIAYgBUkNAAsLpwMDB38DfAd7IAEhDiADIRADQCAAIAtBA3RqKwMAIRIgEv0UIRUgCCASoiETRAAAAAAAAAAAIRRBACENIAYgCyAKbGohESACIQ9BACEMA0AgDv0ABAAhFiAO/QAEECEXIA/9AAQAIRggD/0ABBAhGSAYIBb98gEhGiAZIBf98gEhGyATIBr9IQAgGv0hAaAgG/0hAKAgG/0hAaCgIRMgGCAV/fIBIBb9DAAAAAAAAAAAAAAAAAAAAAD9Sv1OIRogGSAV/fIBIBf9DAAAAAAAAAAAAAAAAAAAAAD9Sv1OIRsgECAa/QsEACAQIBv9CwQQIBQgGv0hACAa/SEBoCAb/SEAoCAb/SEBoKAhFCARIA1BAnRqIAw2AgAgDSAa/QwAAAAAAAAAAAAAAAAAAAAA/UggG/0MAAAAAAAAAAAAAAAAAAAAAP1I/VD9U2ohDSAOQSBqIQ4gD0EgaiEPIBBBIGohECAMQQRqIQwgDCAKSQ0ACyAEIAtBA3RqIBM5AwAgBSALQQN0aiAUOQMAIAcgC0ECdGogDTYCACALQQFqIQsgCyAJSQ0ACwuACAMNfwl7AXwgB0EDdCENIAb9FCEXA0AgCiANbCEOQQAhCwJAA0AgC0EIaiAHSw0BIAAgDmogC0EDdGohESAXIBH9AAQA/fIBIRwgFyAR/QAEEP3yASEdIBcgEf0ABCD98gEhHiAXIBH9AAQw/fIBIR8gBCAKIAlsaiEPIA8gBSAKQQJ0aigCAEECdGohEAJAA0AgDyAQTw0BIA8oAgAhDCACIAogCWwgDGpBA3RqIRIgEv0KAwAhGCAS/QoDCCEZIBL9CgMQIRogEv0KAxghGyABIAwgB2wgC2pBA3RqIRMgEyANaiEUIBQgDWohFSAVIA1qIRYgHCAYIBP9AAQA/fIBIBkgFP0ABAD98gH98AEgGiAV/QAEAP3yAf3wASAbIBb9AAQA/fIB/fAB/fABIRwgHSAYIBP9AAQQ/fIBIBkgFP0ABBD98gH98AEgGiAV/QAEEP3yAf3wASAbIBb9AAQQ/fIB/fAB/fABIR0gHiAYIBP9AAQg/fIBIBkgFP0ABCD98gH98AEgGiAV/QAEIP3yAf3wASAbIBb9AAQg/fIB/fAB/fABIR4gHyAYIBP9AAQw/fIBIBkgFP0ABDD98gH98AEgGiAV/QAEMP3yAf3wASAbIBb9AAQw/fIB/fAB/fABIR8gD0EEaiEPDAALCyADIA5qIAtBA3RqIREgESAc/QsEACARIB39CwQQIBEgHv0LBCAgESAf/QsEMCALQQhqIQsMAAsLAkADQCALQQJqIAdLDQEgFyAAIA5qIAtBA3Rq/QAEAP3yASEcIAQgCiAJbGohDyAPIAUgCkECdGooAgBBAnRqIRACQANAIA8gEE8NASAPKAIAIQwgAiAKIAlsIAxqQQN0aiESIAEgDCAHbCALakEDdGohEyATIA1qIRQgFCANaiEVIBUgDWohFiAcIBL9CgMAIBP9AAQA/fIBIBL9CgMIIBT9AAQA/fIB/fABIBL9CgMQIBX9AAQA/fIB/fABIBL9CgMYIBb9AAQA/fIB/fAB/fABIRwgD0EEaiEPDAALCyADIA5qIAtBA3RqIBz9CwQAIAtBAmohCwwACwsgCyAHSQRAIAYgACAOaiALQQN0aisDAKIhICAEIAogCWxqIQ8gDyAFIApBAnRqKAIAQQJ0aiEQAkADQCAPIBBPDQEgDygCACEMIAIgCiAJbCAMakEDdGohEiABIAwgB2wgC2pBA3RqIRMgEyANaiEUIBQgDWohFSAVIA1qIRYgICASKwMAIBMrAwCiIBIrAwggFCsDAKKgIBIrAxAgFSsDAKKgIBIrAxggFisDAKKgoCEgIA9BBGohDwwACwsgAyAOaiALQQN0aiAgOQMACyAKQQFqIQogCiAISQ0ACwujAgMCfwN7A3wgBEF+cUEDdCEMAkADQCALIAxPDQEgASALav0ABAAhDSAG/RQgAiALav0ABAD98gEgB/0UIA398gH98AEhDiAI/RQgAyALav0ABAD98gEgCf0UIA398gEgDf3yAf3wASEPIAIgC2ogDv0LBAAgAyALaiAP/QsEACAAIAtqIAAgC2r9AAQAIAX9FCAO/fIBIA/97wEgCv0U/fAB/fMB/fEB/QsEACALQRBqIQsMAAsLIARBAXEEQCABIAtqKwMAIRAgBiACIAtqKwMAoiAHIBCioCERIAggAyALaisDAKIgCSAQoiAQoqAhEiACIAtqIBE5AwAgAyALaiASOQMAIAAgC2ogACALaisDACAFIBGiIBKfIAqgo6E5AwALCw==';
+  'AGFzbQEAAAABeQtgGX9/f39/f39/f39/f39/f39/f3x8fHx8fH8AYAR/f3x8AXxgBX9/f39/AXxgBX9/f398AGAGf39/f39/AGAKf39/fH9/f39/fwBgB39/f39/f38AYAh/f39/f39/fwBgC39/f39/fHx8fHx8AGABfAF8YAF/AXwDDAsAAQIDBAUGBwgJCgUDAQABBqgBGX8BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC3wBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC38BQQALBx4EBm1lbW9yeQIABGluaXQAAARzdGVwAAEDZXhwAAkKzB4LZgAgACQAIAEkASACJAIgAyQDIAQkBCAFJAUgBiQGIAckByAIJAggCSQJIAokCiALJAsgDCQMIA0kDSAOJA4gDyQPIBAkECARJBEgEiQSIBMkEyAUJBQgFSQVIBYkFiAXJBcgGCQYC/oCAgF8Dn8jACEKIwIhCyABQQNqQXxxIQYgCiALbEEDdCEMIApBBXQhDSALQQV0IQ4jDSEPIA8gDGohECAQIAtBA3RqIREjDiESIA8gESAKIwEgCxACIQQgDyASIAwgCyACEAMDQCAFIxhqIQcgByAGSwRAIAYhBwsgBSEIQQAhCQNAIwMjBiAAIAVqIAEgBWsgCiMJIAkgDWxqEAQgDyAQIBEgESALQQN0aisDACMJIAkgDWxqIwogCSAObGojCyAJQQV0aiAKIwEgCxAFIwsgCUEFdGojDCAJQQV0aiAAIAVqIAEgBWsgASMHIAVBA3RqIwggBUEDdGoQBiAJQQFqIQkgBUEEaiEFIAUgB0kNAAsgCCEFQQAhCQNAIBEjCiAJIA5saiMMIAlBBXRqIwkgCSANbGogEiASIAxqIAogCxAHIAlBAWohCSAFQQRqIQUgBSAHSQ0ACyAFIAZJDQALIw0jDiMPIxAjESADIxIjEyMUIxUjFhAIIAQLgAECAnwEfyAEQQN0IQoDQCAAIAdBA3RqIQkgAiEIA0AgCSsDACEGIAUgBiAGoqAhBSAJIApqIQkgCEEBayEIIAgNAAsgB0EBaiEHIAcgA0kNAAtBACEHA0AgASAHQQN0aisDACEGIAUgBiAGoqAhBSAHQQFqIQcgByADSQ0ACyAFC7IBAgN/AXsgBP0UIQggA0EDdCEHIAIhBgNAIAEgBWogCCAAIAVq/QAEAP3yAf0LBAAgBUEQaiEFIAUgBkkNAAsgBiAHaiEGA0AgASAFav0MAAAAAAAAAAAAAAAAAAAAAP0LBAAgBUEQaiEFIAUgBkkNAAsgBiAHaiEGA0AgASAFaiAIIAAgBWr9AAQA/fIB/QsEACAFQRBqIQUgBSAGSQ0ACyABIAVqRAAAAAAAAAAAOQMAC4cBAQR/A0AgBSAGQQN0aiEJIAQhByAGIANIBEAgACAEQQN0IAEgAiAGakECdGooAgBsaiEIA0AgCSAIKQMANwMAIAlBIGohCSAIQQhqIQggB0EBayEHIAcNAAsFA0AgCUIANwMAIAlBIGohCSAHQQFrIQcgBw0ACwsgBkEBaiEGIAZBBEkNAAsLpwcCBn8QeyAJQQN0IQ8gBSEOIAP9FCEeIB4hHwNAIAEgCkEDdGohDSAN/QAEACEQIA39AAQQIREgECESIBAhFCAQIRYgESETIBEhFSARIRcgBCEMIAAgCkEDdGohDSAHIQsDQCAM/QoDACEYIAz9CgMIIRkgDP0KAxAhGiAM/QoDGCEbIA39AAQAIRwgDf0ABBAhHSAQIBwgGP3yAf3wASEQIBEgHSAY/fIB/fABIREgEiAcIBn98gH98AEhEiATIB0gGf3yAf3wASETIBQgHCAa/fIB/fABIRQgFSAdIBr98gH98AEhFSAWIBwgG/3yAf3wASEWIBcgHSAb/fIB/fABIRcgDEEgaiEMIA0gD2ohDSALQQFrIQsgCw0AC/0MAAAAAAAAAAAAAAAAAAAAACAQ/fcBIRD9DAAAAAAAAAAAAAAAAAAAAAAgEv33ASES/QwAAAAAAAAAAAAAAAAAAAAAIBT99wEhFP0MAAAAAAAAAAAAAAAAAAAAACAW/fcBIRb9DAAAAAAAAAAAAAAAAAAAAAAgEf33ASER/QwAAAAAAAAAAAAAAAAAAAAAIBP99wEhE/0MAAAAAAAAAAAAAAAAAAAAACAV/fcBIRX9DAAAAAAAAAAAAAAAAAAAAAAgF/33ASEXIA4gEP0LBAAgDiAS/QsEECAOIBT9CwQgIA4gFv0LBDAgDiAR/QsEQCAOIBP9CwRQIA4gFf0LBGAgDiAX/QsEcCACIApBA3RqIQ0gDf0KAwAhHCAeIBAgEv0NAAECAwQFBgcQERITFBUWFyAc/fIB/fABIR4gHyAUIBb9DQABAgMEBQYHEBESExQVFhcgHP3yAf3wASEfIApBAWogCEkEQCAN/QoDCCEcIB4gECAS/Q0ICQoLDA0ODxgZGhscHR4fIBz98gH98AEhHiAfIBQgFv0NCAkKCwwNDg8YGRobHB0eHyAc/fIB/fABIR8LIApBAmogCEkEQCAN/QoDECEcIB4gESAT/Q0AAQIDBAUGBxAREhMUFRYXIBz98gH98AEhHiAfIBUgF/0NAAECAwQFBgcQERITFBUWFyAc/fIB/fABIR8LIApBA2ogCEkEQCAN/QoDGCEcIB4gESAT/Q0ICQoLDA0ODxgZGhscHR4fIBz98gH98AEhHiAfIBUgF/0NCAkKCwwNDg8YGRobHB0eHyAc/fIB/fABIR8LIA5BgAFqIQ4gCkEEaiEKIAogCUkNAAsgBiAe/QsEACAGIB/9CwQQC4sCAgJ/BnwDQCAHIANIBEAjBiACIAdqQQJ0aigCACEIIAAgB0EDdGorAwAhCSAJRAAAAAAAAAAAZgRARAAAAAAAAPA/RAAAAAAAAPA/IAmaEAmgoyELBSAJEAkhCiAKRAAAAAAAAPA/IAqgoyELCyALIxelRAAAAAAAAPA/IxehpCEMIwQgCEEDdGorAwAhDSMFIAhBA3RqKwMAIQ4gBiAHQQN0aiAMRAAAAAAAAPA/IAyhIA1EAAAAAAAAAABiGzkDACAFIAdBA3RqIA45AwAgASAHQQN0aiAOIAsgDaGiIAS4ozkDAAUgASAHQQN0akQAAAAAAAAAADkDAAsgB0EBaiEHIAdBBEkNAAsL5AYCB38VeyAHQQN0IQ0gBSANaiEOIA4gDWohCyALIAsrAwAgAisDACACKwMIoCACKwMQoCACKwMYoKA5AwAgASEKA0AgAv0KAwAhDyAC/QoDCCEQIAL9CgMQIREgAv0KAxghEiAAIAhBA3Rq/QAEACETIAr9AAQAIRQgCv0ABBAhFSAK/QAEICEWIAr9AAQwIRcgDiAIQQN0aiELIAsgC/0ABAAgDyAU/fIBIBAgFf3yAf3wASARIBb98gH98AEgEiAX/fIB/fAB/fAB/QsEACAPIBP98gEgFP0MAAAAAAAAAAAAAAAAAAAAAP1K/U4hGCAQIBP98gEgFf0MAAAAAAAAAAAAAAAAAAAAAP1K/U4hGSARIBP98gEgFv0MAAAAAAAAAAAAAAAAAAAAAP1K/U4hGiASIBP98gEgF/0MAAAAAAAAAAAAAAAAAAAAAP1K/U4hGyAFIAhBA3RqIQsgCyAL/QAEACAYIBn98AEgGv3wASAb/fAB/fAB/QsEACAAIAhBA3Rq/QAEECETIAr9AARAIRQgCv0ABFAhFSAK/QAEYCEWIAr9AARwIRcgDiAIQQN0aiELIAsgC/0ABBAgDyAU/fIBIBAgFf3yAf3wASARIBb98gH98AEgEiAX/fIB/fAB/fAB/QsEECAPIBP98gEgFP0MAAAAAAAAAAAAAAAAAAAAAP1K/U4hHCAQIBP98gEgFf0MAAAAAAAAAAAAAAAAAAAAAP1K/U4hHSARIBP98gEgFv0MAAAAAAAAAAAAAAAAAAAAAP1K/U4hHiASIBP98gEgF/0MAAAAAAAAAAAAAAAAAAAAAP1K/U4hHyAFIAhBA3RqIQsgCyAL/QAEECAcIB398AEgHv3wASAf/fAB/fAB/QsEECADIQwgBCAIQQN0aiELIAYhCQNAIAz9CgMAISAgDP0KAwghISAM/QoDECEiIAz9CgMYISMgCyAL/QAEACAYICD98gEgGSAh/fIB/fABIBogIv3yAf3wASAbICP98gH98AH98AH9CwQAIAsgC/0ABBAgHCAg/fIBIB0gIf3yAf3wASAeICL98gH98AEgHyAj/fIB/fAB/fAB/QsEECAMQSBqIQwgCyANaiELIAlBAWshCSAJDQALIApBgAFqIQogCEEEaiEIIAggB0kNAAsLowIDAn8DewN8IARBfnFBA3QhDAJAA0AgCyAMTw0BIAEgC2r9AAQAIQ0gBv0UIAIgC2r9AAQA/fIBIAf9FCAN/fIB/fABIQ4gCP0UIAMgC2r9AAQA/fIBIAn9FCAN/fIBIA398gH98AEhDyACIAtqIA79CwQAIAMgC2ogD/0LBAAgACALaiAAIAtq/QAEACAF/RQgDv3yASAP/e8BIAr9FP3wAf3zAf3xAf0LBAAgC0EQaiELDAALCyAEQQFxBEAgASALaisDACEQIAYgAiALaisDAKIgByAQoqAhESAIIAMgC2orAwCiIAkgEKIgEKKgIRIgAiALaiAROQMAIAMgC2ogEjkDACAAIAtqIAAgC2orAwAgBSARoiASnyAKoKOhOQMACwvSBAIDfwV8IAC9QiCIpyEBIAFBH3YhAiABQf////8HcSEBIAFBwtyYhARPBEAgAUGAgMD/B08EQCABQf//P3EgAL2ncgRAIAAgAKAPC0QAAAAAAAAAACAAIAIbDwsgAETvOfr+Qi6GQGQEQEQAAAAAAADwfw8LIABEUTAt1RBJh8BjBEBEAAAAAAAAAAAPCwsgAUHC3Nj+A0sEQCABQbLFwv8DSQRAIABEAAAAAAAA8D9hBEBEaVcUiwq/BUAPCyAARAAA4P5CLua/RAAA4P5CLuY/IAIboSEERHY8eTXvOeq9RHY8eTXvOeo9IAIbIQVBASACQQF0ayEDBUT+gitlRxX3PyAAokQAAAAAAADgv0QAAAAAAADgPyACG6CqIQMgA7chBiAAIAZEAADg/kIu5j+ioSEEIAZEdjx5Ne856j2iIQULIAQgBaEhAAUgAUGAgMDxA0kEQEQAAAAAAADwPyAAoA8LCyAAIACiIQYgBkTQpL5yaTdmPqIhByAGRPFr0sVBvbu+IAegoiEHIAZELN4lr2pWET8gB6CiIQcgBkSTvb4WbMFmvyAHoKIhByAAIAZEPlVVVVVVxT8gB6CioSEHIANFBEBEAAAAAAAA8D8gACAHoiAHRAAAAAAAAABAoaMgAKGhDwtEAAAAAAAA8D8gBSAAIAeiRAAAAAAAAABAIAeho6EgBKGhIQggA0GDeE4EQCADQYAIRgRAIAhEAAAAAAAAAECiRAAAAAAAAOB/og8LIAggAxAKog8LIAggA0HoB2oQCqJEAAAAAAAAcAGiCxMAQYCAwP8DIABBFHRqrUIghr8L';

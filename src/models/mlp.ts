@@ -1,6 +1,6 @@
 /**
  * MLP: scikit-learn's MLPClassifier defaults, trained in a small WebAssembly SIMD kernel written for this file
- * (deterministic; no native dependency; the kernel is ~3 KB and its source is KERNEL_WAT in mlp-kernel.ts).
+ * (deterministic; no native dependency; the kernel is ~4 KB and its source is KERNEL_WAT in mlp-kernel.ts).
  *
  * - one hidden layer of 100 ReLU units, one logistic output unit (scikit-learn's binary case);
  * - Glorot-uniform init of weights and biases, bound sqrt(6 / (fan_in + fan_out)), from the seed;
@@ -13,12 +13,13 @@
  * weighted per row (balanced class weights by default, times any sample weights), with the weights rescaled to
  * mean 1 so alpha keeps scikit-learn's meaning. scikit-learn's MLP has no class_weight.
  *
- * WHY WebAssembly: training is ~1.7 G multiply-adds on the pipeline's ~2,900 × 19 training sets, and V8 runs
- * plain loops on doubles one at a time. The kernel uses two-lane f64 SIMD, lanes being independent rows, columns
- * or units (never two terms of one sum), so every number is computed by the same IEEE operations in the same order
+ * WHY WebAssembly: training is ~2.3 G multiply-adds on the pipeline's ~2,900 × 19 training sets, and V8 runs
+ * plain loops on doubles one at a time. The kernel uses two-lane f64 SIMD, lanes being independent rows, units or
+ * parameters (never two terms of one sum), so every number is computed by the same IEEE operations in the same order
  * as the plain loops documented in KERNEL_WAT: the weights are bit-identical to a plain TypeScript implementation
- * (test/models/mlp.test.ts keeps one and compares), and training is 5.5x faster (bench/classifiers.bench.ts).
- * Prediction stays in TypeScript (hiddenLayer4), since it is not hot.
+ * (test/models/mlp.test.ts keeps one and compares). A minibatch is one call into the kernel (forward pass, output
+ * deltas with a bit-exact port of Math.exp, backward pass, adam), four rows at a time; only the loss's Math.log stays
+ * here. Prediction stays in TypeScript (hiddenLayer4), since it is not hot.
  */
 import { z } from 'zod';
 import { type Classifier, type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights, thresholdProba } from './classifier.ts';
@@ -47,10 +48,6 @@ type MlpParams = z.infer<typeof paramsSchema>;
 const DEFAULTS: MlpParams = {
   hiddenUnits: 100, alpha: 1e-4, learningRate: 1e-3, maxIter: 200, tol: 1e-4, nIterNoChange: 10, batchSize: 200, classWeight: 'balanced',
 };
-
-/** Adam's constants, scikit-learn's defaults. */
-/** scikit-learn clips probabilities to [eps, 1 - eps] in the log loss. */
-const LOSS_CLIP = Number.EPSILON;
 
 const stateSchema = z.object({
   scaler: z.object({ mean: z.array(z.number()), scale: z.array(z.number()) }),
@@ -165,6 +162,7 @@ function outputOf(net: Network, h: Float64Array, ho: number, H: number): number 
   return out;
 }
 
+/** The kernel's outputDeltas computes the same expression in training (its exp is bit for bit Math.exp). */
 function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
@@ -195,12 +193,10 @@ function initNetwork(d: number, H: number, rng: Rng): Network {
 }
 
 function train(Z: Matrix, y: Uint8Array, w: Float64Array, p: MlpParams, rng: Rng): { net: Network; epochs: number; loss: number } {
-  const { nRows: n, nCols: d, data } = Z;
+  const n = Z.nRows;
   const H = p.hiddenUnits;
   const batchSize = Math.min(p.batchSize, n);
-  const k = new TrainingKernel(d, H, batchSize, initNetwork(d, H, rng));
-  const { w1, w2, zb, zT, od, out } = k;
-  const order = new Int32Array(n).map((_, i) => i);
+  const k = new TrainingKernel(Z, y, w, H, batchSize, initNetwork(Z.nCols, H, rng));
   let t = 0;
   let bestLoss = Infinity;
   let noImprovement = 0;
@@ -209,46 +205,15 @@ function train(Z: Matrix, y: Uint8Array, w: Float64Array, p: MlpParams, rng: Rng
 
   while (epoch < p.maxIter) {
     epoch++;
-    shuffleInPlace(rng, order);
+    shuffleInPlace(rng, k.order);
     let accumulated = 0;
     for (let start = 0; start < n; start += batchSize) {
-      // The batch, row-major (zb) and transposed (zT), padded to a multiple of four rows with zero rows whose
-      // output delta is 0, so the padding contributes nothing.
+      // One minibatch, order[start .. start + m): forward pass, gradients of the batch loss including the L2 term
+      // alpha * W / m, and one adam step, in the kernel; it returns ||W||² from before the step.
       const m = Math.min(n, start + batchSize) - start;
-      const mp = Math.ceil(m / 4) * 4;
-      for (let b = 0; b < mp; b++) {
-        const src = b < m ? order[start + b]! * d : -1;
-        for (let j = 0; j < d; j++) {
-          const v = src >= 0 ? data[src + j]! : 0;
-          zb[b * d + j] = v;
-          zT[j * mp + b] = v;
-        }
-      }
-
-      // Forward pass, then the loss and the output delta w (p - y) / m per row.
-      k.forward(mp);
-      k.output(mp);
-      let dataLoss = 0;
-      for (let b = 0; b < m; b++) {
-        const r = order[start + b]!;
-        const prob = sigmoid(out[b]!);
-        const pc = Math.min(Math.max(prob, LOSS_CLIP), 1 - LOSS_CLIP);
-        dataLoss -= w[r]! * (y[r] ? Math.log(pc) : Math.log(1 - pc));
-        od[b] = (w[r]! * (prob - y[r]!)) / m;
-      }
-      od.fill(0, m, mp);
-      let sq = 0;
-      for (let i = 0; i < w1.length; i++) sq += w1[i]! * w1[i]!;
-      for (let j = 0; j < H; j++) sq += w2[j]! * w2[j]!;
-      accumulated += dataLoss + 0.5 * p.alpha * sq; // = (batch mean loss + L2 / m) * m
-
-      // Backward pass: gradients of the batch loss including the L2 term alpha * W / m; then one adam step.
-      k.backward(p.alpha / m, mp);
-      let gb2 = 0; // the output bias's gradient: the sum of the deltas, in blocks of four rows as the kernel sums
-      for (let b = 0; b < mp; b += 4) gb2 += od[b]! + od[b + 1]! + od[b + 2]! + od[b + 3]!;
-      k.gb2[0] = gb2;
       t++;
-      k.adam((p.learningRate * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t));
+      const sq = k.step(start, m, p.alpha / m, (p.learningRate * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t));
+      accumulated += k.loss(m) + 0.5 * p.alpha * sq; // = (batch mean loss + L2 / m) * m
     }
     epochLoss = accumulated / n;
     if (!Number.isFinite(epochLoss)) throw new Error(`${KIND}: training diverged at epoch ${epoch} (loss ${epochLoss})`);

@@ -99,6 +99,8 @@ test('MLP validates params and artifacts', () => {
  * The plain TypeScript loops the kernel replaces (the previous implementation of mlp.ts's train), written for
  * clarity: rows are grouped in blocks of four (zero-padded) and each gradient term sums a block as
  * ((r0 + r1) + r2) + r3. The kernel must give bit-identical weights.
+ * (This reference skips, per unit, the blocks whose four deltas are all zero; the kernel adds their zero sums. That
+ * can only change the sign of a zero gradient, which adam ignores: see KERNEL_WAT's backwardBlock.)
  */
 function referenceTrain(X: Matrix, y: Uint8Array, fit: FitOptions, p: { hiddenUnits: number; batchSize: number; maxIter: number; alpha: number; learningRate: number; tol: number; nIterNoChange: number }) {
   const Z = standardize(fitStandardizer(X, 'ref'), X, 'ref');
@@ -186,22 +188,58 @@ function referenceTrain(X: Matrix, y: Uint8Array, fit: FitOptions, p: { hiddenUn
 }
 
 test('the WebAssembly kernel trains bit-identical weights to the plain TypeScript loops', async () => {
-  // Shapes that exercise every path of the kernel: d < 8, d = 8 + 2 + 1, d = 16 (column chunks of 8, 2 and 1);
-  // H = 7 and 9 (blocks of four units plus single ones); batches that are not multiples of four, a short last batch.
+  // Shapes that exercise every path of the kernel: hidden units padded to a multiple of four (H = 7, 9, 2, 13; pad
+  // units must stay out of the outputs and the L2 term), batches that are not multiples of four (a last block with
+  // zero rows) nor of a group of four blocks (16 rows), a short last batch, a batch of fewer than four rows, one
+  // input. Sample weights with zeros and alpha = 0 make zero output deltas and zero L2 terms: the kernel sums the
+  // blocks that the reference skips for having only zero deltas, which must not change any weight.
   const cases = [
     { n: 203, d: 5, H: 7, batchSize: 50, maxIter: 6, seed: 1 },
     { n: 150, d: 11, H: 9, batchSize: 64, maxIter: 5, seed: 2 },
     { n: 97, d: 16, H: 4, batchSize: 200, maxIter: 8, seed: 3 },
+    { n: 61, d: 1, H: 2, batchSize: 37, maxIter: 12, seed: 4 },
+    { n: 131, d: 19, H: 13, batchSize: 75, maxIter: 4, seed: 5, alpha: 0 },
+    { n: 3, d: 2, H: 5, batchSize: 200, maxIter: 15, seed: 6 },
   ];
   for (const c of cases) {
     const data = xor(c.n, c.d, c.seed);
-    const sampleWeight = c.seed === 2 ? Float64Array.from({ length: c.n }, (_, i) => 1 + (i % 3)) : undefined;
-    const params = { hiddenUnits: c.H, batchSize: c.batchSize, maxIter: c.maxIter, alpha: 1e-4, learningRate: 1e-3, tol: 1e-4, nIterNoChange: 10 };
+    const sampleWeight = c.seed === 2 ? Float64Array.from({ length: c.n }, (_, i) => 1 + (i % 3))
+      : c.seed === 5 ? Float64Array.from({ length: c.n }, (_, i) => (i % 4 === 1 ? 0 : 1 + (i % 5) / 2)) : undefined;
+    const params = { hiddenUnits: c.H, batchSize: c.batchSize, maxIter: c.maxIter, alpha: c.alpha ?? 1e-4, learningRate: 1e-3, tol: 1e-4, nIterNoChange: 10 };
     const model = mlpFactory.create(params);
     await model.fit(data.X, data.y, { seed: c.seed, sampleWeight });
     const got = model.toJSON().state as ReturnType<typeof referenceTrain>;
     const want = referenceTrain(data.X, data.y, { seed: c.seed, sampleWeight }, params);
     assert.deepEqual({ w1: got.w1, b1: got.b1, w2: got.w2, b2: got.b2, epochs: got.epochs, loss: got.loss }, want, JSON.stringify(c));
+  }
+});
+
+test('the kernel\'s exp (the sigmoid of the training loss) is bit for bit Math.exp', () => {
+  const { exp } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'))).exports as { exp: (x: number) => number };
+  const rng = createRng(11);
+  const bits = new Uint32Array(2);
+  const asDouble = new Float64Array(bits.buffer);
+  const special = [0, -0, 1, -1, 2, Infinity, -Infinity, NaN, 709.78, 709.79, -745.13, -745.14, -708.4, -709.5, 1e-9, -1e-300,
+    0.5 * Math.LN2, -0.5 * Math.LN2, 1.5 * Math.LN2, -1.5 * Math.LN2, 5e-324, -37, -36.7];
+  const generators: (() => number)[] = [
+    () => -rng() * 40, // the sigmoid's arguments: -|output|
+    () => -rng() * 800,
+    () => rng() * 4 - 2,
+    () => (rng() - 0.5) * 1e-7,
+    () => {
+      bits[0] = Math.floor(rng() * 2 ** 32);
+      bits[1] = Math.floor(rng() * 2 ** 32);
+      return asDouble[0]!;
+    },
+    () => special[Math.floor(rng() * special.length)]!,
+  ];
+  for (const gen of generators) {
+    for (let i = 0; i < 20000; i++) {
+      const x = gen();
+      const want = Math.exp(x);
+      const got = exp(x);
+      if (!Object.is(got, want)) assert.fail(`exp(${x}) = ${got}, Math.exp gives ${want}`);
+    }
   }
 });
 
