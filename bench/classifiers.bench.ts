@@ -10,19 +10,12 @@
  *   BENCH_BASELINE_REF=cefb976 BENCH_KINDS=MLP,SupportVectorMachine,XGBoost npm run bench -- classifiers
  * BENCH_KINDS restricts the kinds (default: the eight scikit-learn kinds).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseCandleCsv } from '../src/data/csv.ts';
-import { buildDataset } from '../src/data/dataset.ts';
 import { type ClassifierFactory, type ClassifierKind, SKLEARN_KINDS } from '../src/models/classifier.ts';
-import { type Matrix, sliceRows } from '../src/models/matrix.ts';
+import { extractBaseline, type SeedSplitSet, seedSplitSets } from './shared.ts';
 
 const SEED = 42;
-/** config/signal-pool.json's splitFraction: the seed protocol trains on the first 95% of the labeled rows. */
-const SPLIT_FRACTION = 0.95;
 const SYMBOLS = ['BTC', 'ETH'];
 const POOLS = 40;
 const WORKERS = 2;
@@ -43,27 +36,6 @@ const MODULES: Record<string, { file: string; factory: string }> = {
   MLP: { file: 'mlp.ts', factory: 'mlpFactory' },
 };
 
-interface TrainingSet {
-  name: string;
-  X: Matrix;
-  y: Uint8Array;
-  Xtest: Matrix;
-}
-
-function trainingSets(): TrainingSet[] {
-  const sets: TrainingSet[] = [];
-  for (const symbol of SYMBOLS) {
-    const path = fileURLToPath(new URL(`../data/ohlcv/${symbol}.csv`, import.meta.url));
-    const { candles } = parseCandleCsv(readFileSync(path, 'utf8'), path);
-    for (const trend of ['uptrend', 'downtrend'] as const) {
-      const ds = buildDataset(symbol, candles, { trend, window: 10, targetPct: trend === 'uptrend' ? 0.05 : -0.05, period: 7 });
-      const cut = Math.floor(ds.X.nRows * SPLIT_FRACTION);
-      sets.push({ name: `${symbol}-${trend}`, X: sliceRows(ds.X, 0, cut), y: ds.y.subarray(0, cut), Xtest: sliceRows(ds.X, cut, ds.X.nRows) });
-    }
-  }
-  return sets;
-}
-
 async function loadFactory(modelsDir: string, kind: string): Promise<ClassifierFactory> {
   const m = MODULES[kind];
   if (!m) throw new Error(`classifiers bench: unknown kind ${kind} (known: ${Object.keys(MODULES).join(', ')})`);
@@ -73,22 +45,7 @@ async function loadFactory(modelsDir: string, kind: string): Promise<ClassifierF
   return factory;
 }
 
-/** Extracts src/ (and package.json, for "type": "module") of a git ref; node_modules is linked from this checkout. */
-function extractBaseline(ref: string): { modelsDir: string; cleanup: () => void } {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const dir = mkdtempSync(join(tmpdir(), 'sp-bench-baseline-'));
-  try {
-    const archive = execFileSync('git', ['-C', root, 'archive', '--format=tar', ref, 'src', 'package.json'], { maxBuffer: 256 * 2 ** 20 });
-    execFileSync('tar', ['-x', '-C', dir], { input: archive });
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`classifiers bench: cannot extract BENCH_BASELINE_REF=${ref}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return { modelsDir: join(dir, 'src', 'models'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-async function timedFit(factory: ClassifierFactory, set: TrainingSet): Promise<{ seconds: number; proba: Float64Array }> {
+async function timedFit(factory: ClassifierFactory, set: SeedSplitSet): Promise<{ seconds: number; proba: Float64Array }> {
   const model = factory.create();
   const started = performance.now();
   await model.fit(set.X, set.y, { seed: SEED });
@@ -101,16 +58,16 @@ const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** di
 export default async function classifiersBench(): Promise<Record<string, unknown>> {
   const kinds = (process.env.BENCH_KINDS?.split(',').map((k) => k.trim()).filter(Boolean) ?? [...SKLEARN_KINDS]) as ClassifierKind[];
   const baselineRef = process.env.BENCH_BASELINE_REF;
-  const sets = trainingSets();
+  const sets = seedSplitSets(SYMBOLS);
   const currentDir = fileURLToPath(new URL('../src/models/', import.meta.url));
-  const baseline = baselineRef ? extractBaseline(baselineRef) : undefined;
+  const baseline = baselineRef ? extractBaseline(baselineRef, 'classifiers') : undefined;
   const perKind: Record<string, unknown> = {};
   let projectedPipelineFit = 0;
   let mlpSpeedup: number | null = null;
   try {
     for (const kind of kinds) {
       const current = await loadFactory(currentDir, kind);
-      const before = baseline ? await loadFactory(baseline.modelsDir, kind) : undefined;
+      const before = baseline ? await loadFactory(join(baseline.srcDir, 'models'), kind) : undefined;
       // One untimed fit first: wasm compilation and JIT warm-up are paid once per worker, not per pool.
       await timedFit(current, sets[0]!);
       if (before) await timedFit(before, sets[0]!);

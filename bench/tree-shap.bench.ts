@@ -11,64 +11,23 @@
  * BENCH_REPEATS (default 3) sets the timed runs per model and version. Always reported: local accuracy, the largest
  * |sum(phi) + E[f] - raw score| over the explained rows.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseCandleCsv } from '../src/data/csv.ts';
-import { buildDataset } from '../src/data/dataset.ts';
+import { pathToFileURL } from 'node:url';
 import type { ClassifierFactory } from '../src/models/classifier.ts';
-import { type Matrix, sliceRows } from '../src/models/matrix.ts';
+import type { Matrix } from '../src/models/matrix.ts';
 import { randomForestFactory } from '../src/models/random-forest.ts';
 import { histGradientBoostingFactory } from '../src/models/hist-gradient-boosting.ts';
 import { predictRaw } from '../src/models/tree/ensemble.ts';
 import type { TreeEnsemble } from '../src/models/tree/tree.ts';
 import { type TreeShapResult, treeShap } from '../src/explain/tree-shap.ts';
+import { extractBaseline, seedSplitSets } from './shared.ts';
 
 const SEED = 42;
-const SPLIT_FRACTION = 0.95;
 const SYMBOLS = ['BTC', 'ETH'];
 /** The goal of the grouped TreeSHAP: at least this much faster than the row-by-row walk on the forests. */
 const FOREST_SPEEDUP_TARGET = 2;
 
 type Explain = (ensemble: TreeEnsemble, X: Matrix) => TreeShapResult;
-
-interface TestSet {
-  name: string;
-  X: Matrix;
-  y: Uint8Array;
-  Xtest: Matrix;
-}
-
-function testSets(): TestSet[] {
-  const sets: TestSet[] = [];
-  for (const symbol of SYMBOLS) {
-    const path = fileURLToPath(new URL(`../data/ohlcv/${symbol}.csv`, import.meta.url));
-    const { candles } = parseCandleCsv(readFileSync(path, 'utf8'), path);
-    for (const trend of ['uptrend', 'downtrend'] as const) {
-      const ds = buildDataset(symbol, candles, { trend, window: 10, targetPct: trend === 'uptrend' ? 0.05 : -0.05, period: 7 });
-      const cut = Math.floor(ds.X.nRows * SPLIT_FRACTION);
-      sets.push({ name: `${symbol}-${trend}`, X: sliceRows(ds.X, 0, cut), y: ds.y.subarray(0, cut), Xtest: sliceRows(ds.X, cut, ds.X.nRows) });
-    }
-  }
-  return sets;
-}
-
-/** Extracts src/ (and package.json, for "type": "module") of a git ref; node_modules is linked from this checkout. */
-function extractBaseline(ref: string): { explainer: string; cleanup: () => void } {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const dir = mkdtempSync(join(tmpdir(), 'sp-bench-tree-shap-'));
-  try {
-    const archive = execFileSync('git', ['-C', root, 'archive', '--format=tar', ref, 'src', 'package.json'], { maxBuffer: 256 * 2 ** 20 });
-    execFileSync('tar', ['-x', '-C', dir], { input: archive });
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`tree-shap bench: cannot extract BENCH_BASELINE_REF=${ref}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return { explainer: join(dir, 'src', 'explain', 'tree-shap.ts'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 function timed(explain: Explain, e: TreeEnsemble, X: Matrix): { seconds: number; result: TreeShapResult } {
   const started = performance.now();
@@ -92,12 +51,12 @@ const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** di
 export default async function treeShapBench(): Promise<Record<string, unknown>> {
   const baselineRef = process.env.BENCH_BASELINE_REF;
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
-  const sets = testSets();
-  const baseline = baselineRef ? extractBaseline(baselineRef) : undefined;
+  const sets = seedSplitSets(SYMBOLS);
+  const baseline = baselineRef ? extractBaseline(baselineRef, 'tree-shap') : undefined;
   const perKind: Record<string, unknown> = {};
   let forestSpeedup: number | null = null;
   try {
-    const before = baseline ? ((await import(pathToFileURL(baseline.explainer).href)) as { treeShap: Explain }).treeShap : undefined;
+    const before = baseline ? ((await import(pathToFileURL(join(baseline.srcDir, 'explain', 'tree-shap.ts')).href)) as { treeShap: Explain }).treeShap : undefined;
     const kinds: [ClassifierFactory, string][] = [[randomForestFactory, 'RandomForest'], [histGradientBoostingFactory, 'HistGradientBoosting']];
     for (const [factory, kind] of kinds) {
       let after = 0, beforeSeconds = 0, maxDiff = 0, bitIdentical = true, accuracy = 0, rows = 0;

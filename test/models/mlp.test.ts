@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import loadWabt from 'wabt';
 import { type FitOptions, rowWeights } from '../../src/models/classifier.ts';
 import type { Matrix } from '../../src/models/matrix.ts';
 import { mlpFactory } from '../../src/models/mlp.ts';
 import { KERNEL_WASM_BASE64, KERNEL_WAT } from '../../src/models/mlp-kernel.ts';
 import { createRng, shuffleInPlace } from '../../src/models/rng.ts';
 import { fitStandardizer, standardize } from '../../src/models/standardize.ts';
+import { assertEmbeddedWasm, expArgumentGenerators } from '../helpers/wasm.ts';
 import { accuracy } from './fixtures.ts';
 
 /** XOR of the signs of x0 and x1 (needs the hidden layer), plus noise features; a margin around the axes. */
@@ -216,24 +216,7 @@ test('the WebAssembly kernel trains bit-identical weights to the plain TypeScrip
 
 test('the kernel\'s exp (the sigmoid of the training loss) is bit for bit Math.exp', () => {
   const { exp } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'))).exports as { exp: (x: number) => number };
-  const rng = createRng(11);
-  const bits = new Uint32Array(2);
-  const asDouble = new Float64Array(bits.buffer);
-  const special = [0, -0, 1, -1, 2, Infinity, -Infinity, NaN, 709.78, 709.79, -745.13, -745.14, -708.4, -709.5, 1e-9, -1e-300,
-    0.5 * Math.LN2, -0.5 * Math.LN2, 1.5 * Math.LN2, -1.5 * Math.LN2, 5e-324, -37, -36.7];
-  const generators: (() => number)[] = [
-    () => -rng() * 40, // the sigmoid's arguments: -|output|
-    () => -rng() * 800,
-    () => rng() * 4 - 2,
-    () => (rng() - 0.5) * 1e-7,
-    () => {
-      bits[0] = Math.floor(rng() * 2 ** 32);
-      bits[1] = Math.floor(rng() * 2 ** 32);
-      return asDouble[0]!;
-    },
-    () => special[Math.floor(rng() * special.length)]!,
-  ];
-  for (const gen of generators) {
+  for (const gen of expArgumentGenerators(11)) {
     for (let i = 0; i < 20000; i++) {
       const x = gen();
       const want = Math.exp(x);
@@ -244,13 +227,5 @@ test('the kernel\'s exp (the sigmoid of the training loss) is bit for bit Math.e
 });
 
 test('the embedded kernel bytes are KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
-  const wabt = await loadWabt();
-  const parsed = wabt.parseWat('mlp-kernel.wat', KERNEL_WAT, { simd: true });
-  try {
-    parsed.validate();
-    const assembled = Buffer.from(parsed.toBinary({}).buffer).toString('base64');
-    assert.ok(assembled === KERNEL_WASM_BASE64, `KERNEL_WASM_BASE64 is stale; the assembled text is:\n${assembled}`);
-  } finally {
-    parsed.destroy();
-  }
+  await assertEmbeddedWasm('mlp-kernel.wat', KERNEL_WAT, KERNEL_WASM_BASE64, 'KERNEL_WASM_BASE64', { simd: true });
 });

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import loadWabt from 'wabt';
+import { assertEmbeddedWasm, expArgumentGenerators } from '../helpers/wasm.ts';
 import { parseCandleCsv } from '../../src/data/csv.ts';
 import { buildDataset } from '../../src/data/dataset.ts';
 import { balancedClassWeight } from '../../src/models/classifier.ts';
@@ -184,23 +184,7 @@ test('the wasm exp is bit for bit Math.exp (LIBSVM in wasm calls Math.exp)', () 
   ops.memory.grow(1);
   const src = new Float64Array(ops.memory.buffer, at, N);
   const dst = new Float64Array(ops.memory.buffer, at + N * 8, N);
-  const rng = createRng(7);
-  const bits = new Uint32Array(2);
-  const asDouble = new Float64Array(bits.buffer);
-  const special = [0, -0, 1, -1, 2, Infinity, -Infinity, NaN, 709.78, 709.79, -745.13, -745.14, -708.4, -709.5, 1e-9, -1e-300,
-    0.5 * Math.LN2, -0.5 * Math.LN2, 1.5 * Math.LN2, -1.5 * Math.LN2, 5e-324];
-  const generators: (() => number)[] = [
-    () => rng() * 1600 - 800,
-    () => -rng() * 40, // the kernel's and the decision values' exponents
-    () => rng() * 4 - 2,
-    () => (rng() - 0.5) * 1e-7,
-    () => {
-      bits[0] = Math.floor(rng() * 2 ** 32);
-      bits[1] = Math.floor(rng() * 2 ** 32);
-      return asDouble[0]!;
-    },
-    () => special[Math.floor(rng() * special.length)]!,
-  ];
+  const generators = expArgumentGenerators(7);
   let checked = 0;
   for (const gen of generators) {
     for (let rep = 0; rep < 8; rep++) {
@@ -218,15 +202,7 @@ test('the wasm exp is bit for bit Math.exp (LIBSVM in wasm calls Math.exp)', () 
 });
 
 test('the embedded kernel bytes are SVM_KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
-  const wabt = await loadWabt();
-  const parsed = wabt.parseWat('svm-kernel.wat', SVM_KERNEL_WAT, { simd: true });
-  try {
-    parsed.validate();
-    const assembled = Buffer.from(parsed.toBinary({}).buffer).toString('base64');
-    assert.ok(assembled === SVM_KERNEL_WASM_BASE64, `SVM_KERNEL_WASM_BASE64 is stale; the assembled text is:\n${assembled}`);
-  } finally {
-    parsed.destroy();
-  }
+  await assertEmbeddedWasm('svm-kernel.wat', SVM_KERNEL_WAT, SVM_KERNEL_WASM_BASE64, 'SVM_KERNEL_WASM_BASE64', { simd: true });
 });
 
 // ---- Solver against libsvm-js --------------------------------------------------------------------------------------

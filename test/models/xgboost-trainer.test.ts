@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import loadWabt from 'wabt';
+import { assertEmbeddedWasm } from '../helpers/wasm.ts';
 import { parseCandleCsv } from '../../src/data/csv.ts';
 import { buildDataset } from '../../src/data/dataset.ts';
 import { balancedClassWeight } from '../../src/models/classifier.ts';
@@ -267,10 +267,5 @@ test('float32Parameter parses numbers as XGBoost parses the strings ml-xgboost s
 });
 
 test('the embedded kernel bytes are KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
-  const wabt = await loadWabt();
-  const parsed = wabt.parseWat('xgboost-kernel.wat', KERNEL_WAT);
-  parsed.validate();
-  const assembled = Buffer.from(parsed.toBinary({}).buffer).toString('base64');
-  parsed.destroy();
-  assert.equal(KERNEL_WASM_BASE64, assembled, `KERNEL_WASM_BASE64 should be:\n${assembled}`);
+  await assertEmbeddedWasm('xgboost-kernel.wat', KERNEL_WAT, KERNEL_WASM_BASE64, 'KERNEL_WASM_BASE64');
 });

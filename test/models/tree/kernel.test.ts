@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import loadWabt from 'wabt';
+import { assertEmbeddedWasm } from '../../helpers/wasm.ts';
 import { createRng, type Rng } from '../../../src/models/rng.ts';
 import { binMatrix, fitBinMapper } from '../../../src/models/tree/binning.ts';
 import { GrowContext, type GrowerOptions, type GrownTree, growTree } from '../../../src/models/tree/grower.ts';
@@ -18,15 +18,7 @@ import type { Matrix } from '../../../src/models/matrix.ts';
 import { noisy, withMissing } from './synthetic-data.ts';
 
 test('the embedded kernel bytes are TREE_KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
-  const wabt = await loadWabt();
-  const parsed = wabt.parseWat('tree-kernel.wat', TREE_KERNEL_WAT);
-  try {
-    parsed.validate();
-    const assembled = Buffer.from(parsed.toBinary({}).buffer).toString('base64');
-    assert.ok(assembled === TREE_KERNEL_WASM_BASE64, `TREE_KERNEL_WASM_BASE64 is stale; the assembled text is:\n${assembled}`);
-  } finally {
-    parsed.destroy();
-  }
+  await assertEmbeddedWasm('tree-kernel.wat', TREE_KERNEL_WAT, TREE_KERNEL_WASM_BASE64, 'TREE_KERNEL_WASM_BASE64');
 });
 
 /** Data with ties (few distinct values), missing values and a constant feature; random signed statistics. */
