@@ -5,16 +5,7 @@ import { createRng } from '../../../src/models/rng.ts';
 import { binMatrix, fitBinMapper } from '../../../src/models/tree/binning.ts';
 import { GrowContext, type GrowerOptions, type GrownTree, growTree } from '../../../src/models/tree/grower.ts';
 import { type Tree, predictTreeRaw } from '../../../src/models/tree/tree.ts';
-import { noisy, separable, withMissing } from './synthetic-data.ts';
-
-const boosting: GrowerOptions = {
-  criterion: 'newton', growth: 'best-first', maxDepth: Infinity, maxLeaves: 31, minSamplesLeaf: 20,
-  minSamplesSplit: 2, minHessianLeaf: 1e-3, l2: 0, maxFeatures: Infinity, shrinkage: 0.1,
-};
-const forest: GrowerOptions = {
-  criterion: 'gini', growth: 'depth-first', maxDepth: Infinity, maxLeaves: Infinity, minSamplesLeaf: 1,
-  minSamplesSplit: 2, minHessianLeaf: 0, l2: 0, maxFeatures: Infinity, shrinkage: 1,
-};
+import { boosting, forest, noisy, separable, withMissing } from './synthetic-data.ts';
 
 /** Gini statistics (g = w*y, h = w, cover w) or the log-loss gradient at p = 0.5 (g = w*(0.5 - y), h = w/4). */
 function rowStats(y: Uint8Array, w: Float64Array, criterion: 'gini' | 'newton'): Float64Array {

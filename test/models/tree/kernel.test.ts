@@ -15,7 +15,7 @@ import {
 import { TREE_KERNEL_WASM_BASE64, TREE_KERNEL_WAT, TreeKernel } from '../../../src/models/tree/kernel.ts';
 import { BestSplit, type SplitConstraints } from '../../../src/models/tree/split.ts';
 import type { Matrix } from '../../../src/models/matrix.ts';
-import { noisy, withMissing } from './synthetic-data.ts';
+import { boosting, forest, noisy, withMissing } from './synthetic-data.ts';
 
 test('the embedded kernel bytes are TREE_KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
   await assertEmbeddedWasm('tree-kernel.wat', TREE_KERNEL_WAT, TREE_KERNEL_WASM_BASE64, 'TREE_KERNEL_WASM_BASE64');
@@ -195,15 +195,6 @@ test('kernel: split scans (dense walk, bitmap, missing values both ways) find th
   assert.ok(found > 400, `${found} scans found a split`);
   assert.ok(missingLeft > 20, `${missingLeft} splits sent missing values left`);
 });
-
-const boosting: GrowerOptions = {
-  criterion: 'newton', growth: 'best-first', maxDepth: Infinity, maxLeaves: 31, minSamplesLeaf: 20,
-  minSamplesSplit: 2, minHessianLeaf: 1e-3, l2: 0, maxFeatures: Infinity, shrinkage: 0.1,
-};
-const forest: GrowerOptions = {
-  criterion: 'gini', growth: 'depth-first', maxDepth: Infinity, maxLeaves: Infinity, minSamplesLeaf: 1,
-  minSamplesSplit: 2, minHessianLeaf: 0, l2: 0, maxFeatures: Infinity, shrinkage: 1,
-};
 
 function growBoth(X: Matrix, stats: Float64Array, options: GrowerOptions, seed: number): [GrownTree, GrownTree] {
   const binned = binMatrix(fitBinMapper(X), X);

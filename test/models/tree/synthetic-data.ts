@@ -1,7 +1,9 @@
 /**
- * Seeded synthetic classification data shared by the tree-engine and tree-classifier tests.
+ * Seeded synthetic classification data shared by the tree-engine and tree-classifier tests, and the grower settings
+ * of the two growth policies they exercise.
  */
 import type { Matrix } from '../../../src/models/matrix.ts';
+import type { GrowerOptions } from '../../../src/models/tree/grower.ts';
 import { createRng } from '../../../src/models/rng.ts';
 
 export interface Dataset {
@@ -64,3 +66,14 @@ export function withMissing(X: Matrix, rate: number, seed: number): Matrix {
 }
 
 export { accuracy } from '../fixtures.ts';
+
+/** HistGradientBoosting's grower: leaf-wise Newton trees of 31 leaves. */
+export const boosting: GrowerOptions = {
+  criterion: 'newton', growth: 'best-first', maxDepth: Infinity, maxLeaves: 31, minSamplesLeaf: 20,
+  minSamplesSplit: 2, minHessianLeaf: 1e-3, l2: 0, maxFeatures: Infinity, shrinkage: 0.1,
+};
+/** RandomForest's grower without feature sampling: fully grown depth-first Gini trees. */
+export const forest: GrowerOptions = {
+  criterion: 'gini', growth: 'depth-first', maxDepth: Infinity, maxLeaves: Infinity, minSamplesLeaf: 1,
+  minSamplesSplit: 2, minHessianLeaf: 0, l2: 0, maxFeatures: Infinity, shrinkage: 1,
+};
