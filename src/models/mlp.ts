@@ -1,6 +1,6 @@
 /**
  * MLP: scikit-learn's MLPClassifier defaults, trained in a small WebAssembly SIMD kernel written for this file
- * (deterministic; no native dependency; the kernel is ~4 KB and its source is KERNEL_WAT in mlp-kernel.ts).
+ * (deterministic; no native dependency; the kernel is ~4 KB and its source is mlp-kernel.wat).
  *
  * - one hidden layer of 100 ReLU units, one logistic output unit (scikit-learn's binary case);
  * - Glorot-uniform init of weights and biases, bound sqrt(6 / (fan_in + fan_out)), from the seed;
@@ -16,7 +16,7 @@
  * WHY WebAssembly: training is ~2.3 G multiply-adds on the pipeline's ~2,900 × 19 training sets, and V8 runs
  * plain loops on doubles one at a time. The kernel uses two-lane f64 SIMD, lanes being independent rows, units or
  * parameters (never two terms of one sum), so every number is computed by the same IEEE operations in the same order
- * as the plain loops documented in KERNEL_WAT: the weights are bit-identical to a plain TypeScript implementation
+ * as the plain loops documented in mlp-kernel.wat: the weights are bit-identical to a plain TypeScript implementation
  * (test/models/mlp.test.ts keeps one and compares). A minibatch is one call into the kernel (forward pass, output
  * deltas with a bit-exact port of Math.exp, backward pass, adam), four rows at a time; only the loss's Math.log stays
  * here. Prediction stays in TypeScript (hiddenLayer4), since it is not hot.

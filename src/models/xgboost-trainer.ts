@@ -153,7 +153,7 @@ export function trainXgboost(X: Matrix, y: Uint8Array, params: XgboostTrainParam
 
   const grower = new TreeGrower(x, n, nf, columns, p);
   const { kernel } = grower;
-  // Margins, labels and gradient pairs live in the kernel's memory; see KERNEL_WAT "gradients" for the formulas.
+  // Margins, labels and gradient pairs live in the kernel's memory; see xgboost-kernel.wat "gradients" for the formulas.
   kernel.margin.fill(baseMargin);
   kernel.labels.set(y);
   // XGBoost weighs rows w += y·(spw·w − w) with w = 1: the float32 spw − 1 (which can round for spw < 1).

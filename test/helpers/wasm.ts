@@ -1,26 +1,7 @@
 /**
- * Shared checks for the hand-written WebAssembly kernels (MLP, SVM, XGBoost, tree engine): each embeds the bytes of
- * its WebAssembly text, and each exp port must equal Math.exp bit for bit.
+ * Shared checks for the hand-written WebAssembly kernels (MLP, SVM): each exp port must equal Math.exp bit for bit.
  */
-import assert from 'node:assert/strict';
-import loadWabt from 'wabt';
 import { createRng } from '../../src/models/rng.ts';
-
-/**
- * Asserts that `embeddedBase64` is `wat` assembled by wabt (a dev dependency; nothing assembles at run time). On a
- * mismatch the message carries the new bytes, ready to paste into the constant `constName`.
- */
-export async function assertEmbeddedWasm(name: string, wat: string, embeddedBase64: string, constName: string, opts: { simd?: boolean } = {}): Promise<void> {
-  const wabt = await loadWabt();
-  const parsed = wabt.parseWat(name, wat, opts.simd ? { simd: true } : {});
-  try {
-    parsed.validate();
-    const assembled = Buffer.from(parsed.toBinary({}).buffer).toString('base64');
-    assert.ok(assembled === embeddedBase64, `${constName} is stale; the assembled text is:\n${assembled}`);
-  } finally {
-    parsed.destroy();
-  }
-}
 
 /** Arguments that exercise every branch of fdlibm's exp: specials, range limits, the reduction's boundaries. */
 const EXP_SPECIAL_ARGUMENTS = [0, -0, 1, -1, 2, Infinity, -Infinity, NaN, 709.78, 709.79, -745.13, -745.14, -708.4, -709.5, 1e-9, -1e-300,

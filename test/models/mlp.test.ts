@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { type FitOptions, rowWeights } from '../../src/models/classifier.ts';
 import type { Matrix } from '../../src/models/matrix.ts';
 import { mlpFactory } from '../../src/models/mlp.ts';
-import { KERNEL_WASM_BASE64, KERNEL_WAT } from '../../src/models/mlp-kernel.ts';
+import { kernelModule } from '../../src/models/mlp-kernel.ts';
 import { createRng, shuffleInPlace } from '../../src/models/rng.ts';
 import { fitStandardizer, standardize } from '../../src/models/standardize.ts';
-import { assertEmbeddedWasm, expArgumentGenerators } from '../helpers/wasm.ts';
+import { expArgumentGenerators } from '../helpers/wasm.ts';
 import { accuracy } from './fixtures.ts';
 
 /** XOR of the signs of x0 and x1 (needs the hidden layer), plus noise features; a margin around the axes. */
@@ -100,7 +100,7 @@ test('MLP validates params and artifacts', () => {
  * clarity: rows are grouped in blocks of four (zero-padded) and each gradient term sums a block as
  * ((r0 + r1) + r2) + r3. The kernel must give bit-identical weights.
  * (This reference skips, per unit, the blocks whose four deltas are all zero; the kernel adds their zero sums. That
- * can only change the sign of a zero gradient, which adam ignores: see KERNEL_WAT's backwardBlock.)
+ * can only change the sign of a zero gradient, which adam ignores: see mlp-kernel.wat's backwardBlock.)
  */
 function referenceTrain(X: Matrix, y: Uint8Array, fit: FitOptions, p: { hiddenUnits: number; batchSize: number; maxIter: number; alpha: number; learningRate: number; tol: number; nIterNoChange: number }) {
   const Z = standardize(fitStandardizer(X, 'ref'), X, 'ref');
@@ -215,7 +215,7 @@ test('the WebAssembly kernel trains bit-identical weights to the plain TypeScrip
 });
 
 test('the kernel\'s exp (the sigmoid of the training loss) is bit for bit Math.exp', () => {
-  const { exp } = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'))).exports as { exp: (x: number) => number };
+  const { exp } = new WebAssembly.Instance(kernelModule()).exports as { exp: (x: number) => number };
   for (const gen of expArgumentGenerators(11)) {
     for (let i = 0; i < 20000; i++) {
       const x = gen();
@@ -224,8 +224,4 @@ test('the kernel\'s exp (the sigmoid of the training loss) is bit for bit Math.e
       if (!Object.is(got, want)) assert.fail(`exp(${x}) = ${got}, Math.exp gives ${want}`);
     }
   }
-});
-
-test('the embedded kernel bytes are KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
-  await assertEmbeddedWasm('mlp-kernel.wat', KERNEL_WAT, KERNEL_WASM_BASE64, 'KERNEL_WASM_BASE64', { simd: true });
 });

@@ -9,14 +9,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { assertEmbeddedWasm, expArgumentGenerators } from '../helpers/wasm.ts';
+import { expArgumentGenerators } from '../helpers/wasm.ts';
 import { parseCandleCsv } from '../../src/data/csv.ts';
 import { buildDataset } from '../../src/data/dataset.ts';
 import { balancedClassWeight } from '../../src/models/classifier.ts';
 import { type Matrix, sliceRows, takeRows, toRows } from '../../src/models/matrix.ts';
 import { createRng, shuffleInPlace } from '../../src/models/rng.ts';
 import { fitStandardizer, standardize, standardizerToJSON } from '../../src/models/standardize.ts';
-import { KernelMatrix, SVM_KERNEL_WASM_BASE64, SVM_KERNEL_WAT } from '../../src/models/svm-kernel.ts';
+import { KernelMatrix } from '../../src/models/svm-kernel.ts';
 import { type BinarySvc, solveDual, trainBinarySvc } from '../../src/models/svm-solver.ts';
 import { fitPlatt, supportVectorMachineFactory as svm } from '../../src/models/svm.ts';
 import { loadLibsvm } from '../../src/models/wasm-guard.ts';
@@ -199,10 +199,6 @@ test('the wasm exp is bit for bit Math.exp (LIBSVM in wasm calls Math.exp)', () 
     }
   }
   assert.equal(checked, generators.length * 8 * N);
-});
-
-test('the embedded kernel bytes are SVM_KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
-  await assertEmbeddedWasm('svm-kernel.wat', SVM_KERNEL_WAT, SVM_KERNEL_WASM_BASE64, 'SVM_KERNEL_WASM_BASE64', { simd: true });
 });
 
 // ---- Solver against libsvm-js --------------------------------------------------------------------------------------

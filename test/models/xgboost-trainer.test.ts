@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { assertEmbeddedWasm } from '../helpers/wasm.ts';
 import { parseCandleCsv } from '../../src/data/csv.ts';
 import { buildDataset } from '../../src/data/dataset.ts';
 import { balancedClassWeight } from '../../src/models/classifier.ts';
@@ -10,7 +9,7 @@ import { createRng } from '../../src/models/rng.ts';
 import { loadXgboost } from '../../src/models/wasm-guard.ts';
 import { encodedRows, trainWithMlXgboost, xgboostFactory } from '../../src/models/xgboost.ts';
 import { sortColumns } from '../../src/models/xgboost-columns.ts';
-import { KERNEL_WASM_BASE64, KERNEL_WAT, ScanKernel } from '../../src/models/xgboost-kernel.ts';
+import { ScanKernel } from '../../src/models/xgboost-kernel.ts';
 import { expf, float32Parameter, logf, sigmoidf } from '../../src/models/xgboost-float32.ts';
 import { type XgboostModelData, type XgboostTrainParams, trainXgboost, typescriptTrainerUnsupported } from '../../src/models/xgboost-trainer.ts';
 import { writeXgboostModel } from '../../src/models/xgboost-writer.ts';
@@ -264,8 +263,4 @@ test('float32Parameter parses numbers as XGBoost parses the strings ml-xgboost s
   assert.equal(Math.fround(half), 1);
   assert.equal(float32Parameter(half), 1 + 2 ** -23);
   assert.equal(float32Parameter(-half), -(1 + 2 ** -23));
-});
-
-test('the embedded kernel bytes are KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
-  await assertEmbeddedWasm('xgboost-kernel.wat', KERNEL_WAT, KERNEL_WASM_BASE64, 'KERNEL_WASM_BASE64');
 });

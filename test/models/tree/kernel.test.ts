@@ -4,7 +4,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertEmbeddedWasm } from '../../helpers/wasm.ts';
 import { createRng, type Rng } from '../../../src/models/rng.ts';
 import { binMatrix, fitBinMapper } from '../../../src/models/tree/binning.ts';
 import { GrowContext, type GrowerOptions, type GrownTree, growTree } from '../../../src/models/tree/grower.ts';
@@ -12,14 +11,10 @@ import {
   Histogram, STATS, allRowsCounts, buildAllRowsHistogram, buildFeatureHistograms, buildHistogram,
   clearFeatureHistogram, histogramLayout, subtractHistogram,
 } from '../../../src/models/tree/histogram.ts';
-import { TREE_KERNEL_WASM_BASE64, TREE_KERNEL_WAT, TreeKernel } from '../../../src/models/tree/kernel.ts';
+import { TreeKernel } from '../../../src/models/tree/kernel.ts';
 import { BestSplit, type SplitConstraints } from '../../../src/models/tree/split.ts';
 import type { Matrix } from '../../../src/models/matrix.ts';
 import { boosting, forest, noisy, withMissing } from './synthetic-data.ts';
-
-test('the embedded kernel bytes are TREE_KERNEL_WAT assembled (edit the text, then paste the bytes this prints)', async () => {
-  await assertEmbeddedWasm('tree-kernel.wat', TREE_KERNEL_WAT, TREE_KERNEL_WASM_BASE64, 'TREE_KERNEL_WASM_BASE64');
-});
 
 /** Data with ties (few distinct values), missing values and a constant feature; random signed statistics. */
 function data(n: number, nF: number, seed: number) {
