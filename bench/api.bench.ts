@@ -51,7 +51,7 @@ function model(symbol: string, trend: Trend, i: number): DeployedModel {
 function benchServices(): SignalPoolServices {
   const models = SYMBOLS.flatMap((s, i) => TRENDS.map((t) => model(s, t, i)));
   const cached = new Map<string, PredictionView>(models.map((m) => [`${m.symbol}/${m.trend}`, {
-    symbol: m.symbol, trend: m.trend, probability: 0.62, signal: true, threshold: 0.5, asOf: '2026-11-23',
+    symbol: m.symbol, trend: m.trend, probability: 0.62, signal: true, abstain: false, threshold: 0.5, scope: 'coin', asOf: '2026-11-23',
     modelName: m.modelName, version: m.version, classifier: m.classifier, testMetrics: m.metrics, live: null, cached: true,
   }]));
   return {

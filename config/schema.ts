@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { mongoPasswordsOf } from '../src/store/redact-uri.ts';
+import { CLASSIFIER_KINDS } from '../src/models/classifier.ts';
 
 const symbol = z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be an upper-case ticker like BTC');
 const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
@@ -32,8 +33,34 @@ export const configSchema = z.object({
     testFraction: z.number().gt(0).lt(0.5),
   }),
   seed: z.number().int().min(0),
-  /** Probability at or above which a prediction counts as a signal in chat posts and the CLI. */
+  /**
+   * The candidates of every pair's pool and how one is chosen (walk-forward; the seed protocol trains `kinds` only and
+   * selects as the seed did). README, "Signal quality", gives each default's effect on the validation folds.
+   */
+  pool: z.object({
+    /** Per-coin classifier kinds, trained on the coin's own rows with the seed's 19 features. */
+    kinds: z.array(z.enum(CLASSIFIER_KINDS)).min(1, 'needs at least one kind'),
+    /** Global kinds, trained on the pooled rows of every configured coin (scale-free features + market context). */
+    globalKinds: z.array(z.enum(CLASSIFIER_KINDS)),
+    /** Members of the soft-voting ensemble candidate (top k by selection score); 0 or 1: no ensemble. */
+    ensembleTopK: z.number().int().min(0).max(10),
+    /** λ: weight of the pair's own validation score against the candidate's mean over all pairs (1 = plain max). */
+    selectionWeight: z.number().min(0).max(1),
+    /** Calibration of the served probability on the validation folds. */
+    calibration: z.enum(['platt', 'none']),
+    /** Global models are shared between windows whose cut-offs fall in the same block of this many days. */
+    globalGridDays: z.number().int().min(1).max(365),
+  }),
+  /**
+   * Probability at or above which a prediction counts as a signal, for model versions that carry no threshold of their
+   * own (versions registered with calibration store theirs: the calibrated probability of their decision boundary).
+   */
   signalThreshold: z.number().gt(0).lt(1),
+  /**
+   * Abstain band: a prediction within this distance of its threshold is reported as "no clear signal" instead of a
+   * coin-flip signal. 0 turns it off (default).
+   */
+  abstainBand: z.number().min(0).max(0.5),
   provider: z.object({
     kind: z.enum(['csv', 'alphavantage', 'binance']),
     dataDir: z.string().min(1),

@@ -9,15 +9,6 @@ import type { SignalPoolServices } from './services.ts';
 
 export const BOOTSTRAP_JOB = 'bootstrap';
 
-/**
- * The bootstrap trains every kind but NeuralNet, whose tfjs training costs more than the other nine together (about
- * 3 minutes instead of 5½ for the 40 walk-forward pools on two cores), so the first models are served within minutes.
- * The weekly job and `/deploy` train the full pool of ten, and a NeuralNet that beats the champion then takes over.
- */
-export const BOOTSTRAP_POOL = [
-  'RandomForest', 'SupportVectorMachine', 'XGBoost', 'HistGradientBoosting', 'AdaBoost', 'Ridge', 'KNeighbors', 'MLP', 'LightGBM',
-];
-
 export async function needsBootstrap(services: SignalPoolServices): Promise<boolean> {
   const done = await services.store.getJobRun(BOOTSTRAP_JOB, 'initial');
   if (done?.status === 'SUCCEEDED') return false;
@@ -33,7 +24,7 @@ export async function bootstrap(services: SignalPoolServices, opts: { signal?: A
     if (symbols.length === 0 || opts.signal?.aborted) continue;
     logger.info(`bootstrap: deploying ${trend} for ${symbols.length} coins`, { symbols });
     const summary = await services.deploy({
-      trend, symbols, actor: 'bootstrap', signal: opts.signal, classifiers: BOOTSTRAP_POOL,
+      trend, symbols, actor: 'bootstrap', signal: opts.signal,
       onProgress: (e) => {
         if (e.type === 'symbol') {
           const s = e.summary;

@@ -6,10 +6,11 @@ import type { AppConfig } from '../../config/schema.ts';
 import type { Trend } from '../data/candle.ts';
 import type { MarketDataProvider } from '../data/providers/provider.ts';
 import { ProviderError } from '../data/providers/errors.ts';
-import type { Classifier, ClassifierKind } from '../models/classifier.ts';
-import { parseClassifierKinds } from '../models/registry.ts';
-import { DEFAULT_POOL, deployTrend } from '../pipeline/deploy.ts';
+import type { Classifier } from '../models/classifier.ts';
+import { deployTrend } from '../pipeline/deploy.ts';
+import { poolSettings } from '../pipeline/trend-pools.ts';
 import { computeLiveStats, predictLatest, toView } from '../pipeline/predict.ts';
+import { createFeatureRows } from '../pipeline/feature-rows.ts';
 import { resolveOutcomes } from '../pipeline/outcomes.ts';
 import { registeredModelName, type ModelVersion, type Store } from '../store/ports.ts';
 import { dailySignalsChartPng, poolMetricsChartPng, shapChartPng } from '../../reports/index.ts';
@@ -40,6 +41,8 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
   const { config, store, logger } = deps;
   const market = createMarketData({ provider: deps.provider, cache: store });
   const modelCache = new Map<string, Classifier>();
+  // One row builder per process: the market context of global models is computed once per new day of candles.
+  const featureRows = createFeatureRows({ period: config.indicatorPeriod, contextCandles: (s) => market.cached(s) });
   let deploying = false;
 
   const knownSymbols = () => [...config.symbols];
@@ -51,7 +54,7 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
     checkSymbol(symbol);
     let result;
     try {
-      result = await predictLatest({ config, store, market, modelCache }, symbol, trend);
+      result = await predictLatest({ config, store, market, modelCache, featureRows }, symbol, trend);
     } catch (err) {
       // Provider messages are one line and carry no secrets (rate limit, quota, unknown symbol, bad data): worth
       // showing as they are, instead of a generic "something went wrong".
@@ -82,6 +85,9 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       const champions = await store.listAliased('champion', { trend });
       const wanted = symbols ? new Set(symbols) : null;
       const result: BatchPredictionResult = { trend, predictions: [], failures: [] };
+      // Global models read the market around a coin: refresh every configured coin first, so that each prediction
+      // sees today's candles of the whole universe (a refresh that fails is reported with its coin's prediction).
+      await Promise.all(knownSymbols().map((s) => market.candles(s).catch(() => undefined)));
       for (const sym of symbols ?? []) if (!champions.some((c) => c.symbol === sym)) result.failures.push({ symbol: sym, error: `no deployed ${trend} model` });
       for (const v of champions.sort((a, b) => a.symbol.localeCompare(b.symbol))) {
         if (wanted && !wanted.has(v.symbol)) continue;
@@ -105,18 +111,16 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       try {
         const symbols = request.symbols?.length ? request.symbols : knownSymbols();
         symbols.forEach(checkSymbol);
-        let classifiers: ClassifierKind[] = [...DEFAULT_POOL];
-        if (request.classifiers?.length) {
-          try {
-            classifiers = parseClassifierKinds(request.classifiers);
-          } catch (err) {
-            throw new UserFacingError((err as Error).message);
-          }
+        let pool;
+        try {
+          pool = poolSettings(config, request.classifiers);
+        } catch (err) {
+          throw new UserFacingError((err as Error).message);
         }
         return await deployTrend(
           { config, store, logger, loadCandles: (s) => market.candles(s), now: deps.now },
           {
-            trend: request.trend, symbols, classifiers, protocol: request.protocol ?? config.protocol, seed: request.seed ?? config.seed,
+            trend: request.trend, symbols, pool, protocol: request.protocol ?? config.protocol, seed: request.seed ?? config.seed,
             actor: request.actor, onProgress: request.onProgress, signal: request.signal,
           },
         );

@@ -60,10 +60,16 @@ export interface LiveStats {
 export interface PredictionView {
   symbol: string;
   trend: Trend;
+  /** P(trend): calibrated on the validation folds for versions registered with calibration. */
   probability: number;
-  /** probability >= config.signalThreshold */
+  /** probability >= threshold, and not inside the abstain band. */
   signal: boolean;
+  /** Inside the abstain band around the threshold: "no clear signal". */
+  abstain: boolean;
+  /** The version's own threshold (the calibrated decision boundary) or config.signalThreshold. */
   threshold: number;
+  /** 'global': a model trained on the pooled history of every coin; 'ensemble': an average of several models. */
+  scope: 'coin' | 'global' | 'ensemble';
   asOf: string;
   modelName: string;
   version: number;

@@ -4,8 +4,8 @@
  * The exit code is 1 when any symbol failed (a model that misses the gate is not a failure).
  */
 import { isTrend } from '../data/candle.ts';
-import { parseClassifierKinds } from '../models/registry.ts';
-import { DEFAULT_POOL, deployTrend, type Protocol } from '../pipeline/deploy.ts';
+import { deployTrend, type Protocol } from '../pipeline/deploy.ts';
+import { poolSettings } from '../pipeline/trend-pools.ts';
 import type { SymbolDeploySummary } from '../app/services.ts';
 import { renderTable } from '../util/table.ts';
 import { createMarketData } from '../app/market-data.ts';
@@ -44,9 +44,9 @@ export async function deployCommand(ctx: CliContext, trend: string, opts: Deploy
   const protocol = (opts.protocol ?? ctx.config.protocol) as Protocol;
   if (protocol !== 'seed' && protocol !== 'walk-forward') throw new CliError(`Unknown protocol "${opts.protocol}". Use seed or walk-forward.`, 2);
   const symbols = parseSymbols(opts.symbols, ctx.config.symbols);
-  let classifiers;
+  let pool;
   try {
-    classifiers = opts.classifiers ? parseClassifierKinds(opts.classifiers.split(',')) : [...DEFAULT_POOL];
+    pool = poolSettings(ctx.config, opts.classifiers?.split(','));
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
@@ -59,7 +59,7 @@ export async function deployCommand(ctx: CliContext, trend: string, opts: Deploy
   const summary = await deployTrend(
     { config: ctx.config, store, logger: ctx.logger, loadCandles: (s) => market.candles(s) },
     {
-      trend, symbols, classifiers, protocol, seed, actor: `cli:${process.env.USER ?? 'user'}`,
+      trend, symbols, pool, protocol, seed, actor: `cli:${process.env.USER ?? 'user'}`,
       logArtifacts: opts.artifacts === 'selected' ? 'selected' : 'all',
       onProgress: (e) => {
         if (e.type === 'start') bar?.start(e.total, '');

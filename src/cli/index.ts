@@ -14,6 +14,7 @@ import { listRunsCommand } from './runs.ts';
 import { listModelsCommand } from './models.ts';
 import { reportCommand } from './report.ts';
 import { chatCommand } from './chat.ts';
+import { evaluateCommand } from './evaluate.ts';
 
 // `signal-pool features ... | head` closes the pipe early; that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -61,6 +62,17 @@ export function buildProgram(): Command {
     .option('--artifacts <mode>', 'all (every run) or selected (registered model only)', 'all')
     .option('--json', 'one JSON line per run and per symbol')
     .action((trend, o) => withContext(o, (ctx) => deployCommand(ctx, trend, o, out)));
+
+  program.command('evaluate')
+    .description('run the walk-forward protocol exactly as deploy does, register nothing, and report signal quality per pair')
+    .option('--trend <trend>', 'uptrend or downtrend (default: both)')
+    .option('--symbols <list>', 'comma-separated symbols (default: all configured; others are read from the data directory)')
+    .option('--data-dir <dir>', 'directory of <SYMBOL>.csv files')
+    .option('--classifiers <list>', 'candidates: per-coin kinds and global:<Kind> names (default: the configured pool)')
+    .option('--protocol <p>', 'seed or walk-forward (default from config)')
+    .option('--dev [steps]', 'score the window before TEST instead of TEST (for design choices; reads no TEST data)')
+    .option('--json', 'one JSON document')
+    .action((o) => withContext(o, (ctx) => evaluateCommand(ctx, o, out)));
 
   program.command('predict')
     .description('batch predictions from every champion model of a trend')

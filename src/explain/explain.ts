@@ -3,7 +3,7 @@
  * and XGBoost when its dump converts), KernelSHAP otherwise. Tree models are explained in their raw (margin) space,
  * kernel models in probability space; the version records which.
  */
-import type { Classifier, ClassifierKind } from '../models/classifier.ts';
+import type { Classifier, ModelKind } from '../models/classifier.ts';
 import { takeRows, type Matrix } from '../models/matrix.ts';
 import { treeShap } from './tree-shap.ts';
 import { kernelShap, summarizeBackground } from './kernel-shap.ts';
@@ -33,7 +33,7 @@ export interface KernelBudget {
  * (Ridge) to a pass over ~1800 support vectors (SVM). The budgets keep every kind within a few seconds on two cores
  * (the README has the measured cost table) so that explaining all 40 champions fits the 60 s target.
  */
-export const KERNEL_BUDGETS: Partial<Record<ClassifierKind, KernelBudget>> = {
+export const KERNEL_BUDGETS: Partial<Record<ModelKind, KernelBudget>> = {
   Ridge: { backgroundSize: 20, nSamples: 1024, maxRows: 200 },
   MLP: { backgroundSize: 10, nSamples: 400, maxRows: 100 },
   NeuralNet: { backgroundSize: 10, nSamples: 200, maxRows: 100 },
@@ -73,7 +73,7 @@ export function planShap(model: Classifier, X: Matrix, training: Matrix, opts: E
 }
 
 /** planShap for a model known only by its kind and method (the deployment does not load pool models it only logs). */
-export function planShapFor(kind: ClassifierKind, method: 'tree' | 'kernel', X: Matrix, training: Matrix, opts: ExplainOptions): ShapPlan {
+export function planShapFor(kind: ModelKind, method: 'tree' | 'kernel', X: Matrix, training: Matrix, opts: ExplainOptions): ShapPlan {
   if (method === 'tree') return { method: 'tree', rows: X, background: null, nSamples: 0, seed: opts.seed };
   const budget = { ...DEFAULT_BUDGET, ...KERNEL_BUDGETS[kind], ...opts.budget };
   return {

@@ -21,6 +21,15 @@ export const SKLEARN_KINDS: readonly ClassifierKind[] = [
   'RandomForest', 'SupportVectorMachine', 'XGBoost', 'HistGradientBoosting', 'AdaBoost', 'Ridge', 'KNeighbors', 'MLP',
 ];
 
+/**
+ * Models assembled from fitted pool members rather than fitted themselves: a probability calibration around a model,
+ * and a soft-voting ensemble of models. They are stored and loaded like any classifier.
+ */
+export const COMPOSITE_KINDS = ['Calibrated', 'Ensemble'] as const;
+export type CompositeKind = (typeof COMPOSITE_KINDS)[number];
+/** Every kind a stored model can have. */
+export type ModelKind = ClassifierKind | CompositeKind;
+
 export function isClassifierKind(value: unknown): value is ClassifierKind {
   return typeof value === 'string' && (CLASSIFIER_KINDS as readonly string[]).includes(value);
 }
@@ -39,13 +48,13 @@ export interface FitOptions {
 
 /** What a classifier serialises to. `state` must be JSON-safe (numbers, strings, arrays, plain objects). */
 export interface ClassifierState {
-  readonly kind: ClassifierKind;
+  readonly kind: ModelKind;
   readonly params: Params;
   readonly state: unknown;
 }
 
 export interface Classifier {
-  readonly kind: ClassifierKind;
+  readonly kind: ModelKind;
   readonly params: Readonly<Params>;
   fit(X: Matrix, y: Uint8Array, options: FitOptions): Promise<void>;
   /** P(class 1) for each row. */

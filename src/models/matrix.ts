@@ -44,3 +44,14 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   for (let k = 0; k < indices.length; k++) data.set(rowOf(m, indices[k]!), k * m.nCols);
   return { nRows: indices.length, nCols: m.nCols, data };
 }
+
+/** Copies the selected columns (in the given order) into a new matrix. */
+export function takeColumns(m: Matrix, columns: readonly number[]): Matrix {
+  const d = columns.length;
+  const data = new Float64Array(m.nRows * d);
+  for (let i = 0; i < m.nRows; i++) {
+    const base = i * m.nCols;
+    for (let j = 0; j < d; j++) data[i * d + j] = m.data[base + columns[j]!]!;
+  }
+  return { nRows: m.nRows, nCols: d, data };
+}

@@ -13,6 +13,7 @@ import { kNeighborsFactory } from './knn.ts';
 import { mlpFactory } from './mlp.ts';
 import { lightGbmFactory } from './lightgbm.ts';
 import { neuralNetFactory } from './neural-net.ts';
+import { calibratedFromJSON, ensembleFromJSON } from './composite.ts';
 
 const FACTORIES: Record<ClassifierKind, ClassifierFactory> = {
   RandomForest: randomForestFactory,
@@ -36,6 +37,8 @@ export function createClassifier(kind: ClassifierKind, params?: Partial<Params>)
 }
 
 export function classifierFromState(state: ClassifierState): Classifier {
+  if (state.kind === 'Calibrated') return calibratedFromJSON(state, classifierFromState);
+  if (state.kind === 'Ensemble') return ensembleFromJSON(state, classifierFromState);
   if (!isClassifierKind(state.kind)) throw new Error(`Unknown classifier kind "${String(state.kind)}" in artifact`);
   return FACTORIES[state.kind].fromJSON(state);
 }

@@ -1,36 +1,38 @@
 /**
- * A deployment of one trend over symbols: for each (symbol, trend) build the dataset, split it, train the pool, log
- * every run, select, gate, explain (SHAP), backtest, and register a new version (moving the champion alias when the
- * new version beats the current one).
+ * A deployment of one trend over symbols: train every pair's pool (trend-pools.ts: per-coin kinds, global kinds,
+ * ensemble, selection, calibration, gate), log every run, then for each pair that passes the gate explain (SHAP),
+ * backtest and register a new version (moving the champion alias when the new version beats the current one).
  *
- * Crash safety: runs are logged as the work goes, but the registry changes in exactly one store call,
+ * Crash safety: runs are logged as the work goes, but the registry changes in exactly one store call per pair,
  * `registerVersion` (version + alias move, atomic in both stores), issued last. A deployment that dies at any earlier
- * point leaves the registry and the champion exactly as they were; its parent run stays RUNNING or FAILED.
+ * point leaves the registry and the champion exactly as they were; its parent runs stay RUNNING or FAILED.
  */
 import type { AppConfig } from '../../config/schema.ts';
 import type { DeployProgress, DeploySummary, SymbolDeploySummary } from '../app/services.ts';
 import type { Logger } from '../app/logger.ts';
 import type { Candle, Trend } from '../data/candle.ts';
-import { buildDataset, type Dataset } from '../data/dataset.ts';
-import { SKLEARN_KINDS, type ClassifierKind } from '../models/classifier.ts';
-import { sliceRows } from '../models/matrix.ts';
+import { columnsWithin, featureNamesOf, isFeatureSetName, SEED_FEATURE_SET, type FeatureSetName } from '../data/feature-sets.ts';
+import { pooledRowsAt } from '../data/pooled-dataset.ts';
+import { POOLED_FEATURE_SET } from '../data/pooled-features.ts';
+import type { Classifier, ClassifierKind } from '../models/classifier.ts';
+import { CalibratedClassifier, EnsembleClassifier } from '../models/composite.ts';
+import { sliceRows, type Matrix } from '../models/matrix.ts';
 import { chunkRanges, mergeShapChunks, planShapFor, summarizeShap } from '../explain/explain.ts';
 import { backtestSignals } from '../../reports/backtest.ts';
 import { registeredModelName, type JsonValue, type Store, type VersionTags } from '../store/ports.ts';
-import { loadModel, saveMemberModel } from './artifacts.ts';
-import { checkGate, decideChampion } from './gate.ts';
+import { decodeModel, encodeModel, loadModel, saveMemberModel } from './artifacts.ts';
+import type { AnyCandidate, Candidate } from './candidates.ts';
+import { decideChampion } from './gate.ts';
 import { evaluate, finiteMetrics } from './metrics.ts';
-import { selectBest, type MakeClassifier, type Member, type MemberResult } from './pool.ts';
-import { inProcessTrainer, workerTrainer, type Trainer } from './trainer.ts';
-import { seedSplit, walkForwardSplit, type SplitPlan } from './split.ts';
+import type { MakeClassifier } from './pool.ts';
+import { inProcessTrainer, workerTrainer, type ExplainTarget, type Trainer } from './trainer.ts';
+import {
+  poolSettings, trainTrendPools, type PairEvaluation, type PairPlan, type PoolSettings, type Protocol, type TrendPoolsResult,
+} from './trend-pools.ts';
+import type { Range } from './split.ts';
 
-export type Protocol = 'seed' | 'walk-forward';
-
-/** The default pool: all ten kinds. */
-export const DEFAULT_POOL: readonly ClassifierKind[] = [
-  'RandomForest', 'SupportVectorMachine', 'XGBoost', 'HistGradientBoosting', 'AdaBoost', 'Ridge', 'KNeighbors', 'MLP', 'LightGBM', 'NeuralNet',
-];
-export { SKLEARN_KINDS };
+export type { Protocol };
+export { SKLEARN_KINDS } from '../models/classifier.ts';
 
 export interface DeployDeps {
   config: AppConfig;
@@ -44,25 +46,35 @@ export interface DeployDeps {
   trainer?: Trainer;
 }
 
+export interface RunReport {
+  symbol: string;
+  trend: Trend;
+  classifier: string;
+  ok: boolean;
+  error?: string;
+  metrics: Record<string, number>;
+  validation: Record<string, number> | null;
+  fitSeconds: number;
+}
+
 export interface DeployOptions {
   trend: Trend;
   symbols: string[];
-  classifiers: ClassifierKind[];
+  /**
+   * Candidate names (per-coin kinds, `global:<Kind>`): narrows the configured pool (poolSettings in trend-pools.ts).
+   * Ignored when `pool` is given.
+   */
+  classifiers?: readonly string[];
+  pool?: PoolSettings;
   protocol: Protocol;
   seed: number;
   actor: string;
-  /** Log an artifact for every child run ('all') or only for the registered model ('selected'). */
+  /** Log an artifact for every per-coin child run ('all') or only for the registered model ('selected'). */
   logArtifacts?: 'all' | 'selected';
   onProgress?: (event: DeployProgress) => void;
   /** Called once per finished child run, e.g. for the CLI's --json lines. */
-  onRun?: (run: { symbol: string; trend: Trend; classifier: string; ok: boolean; error?: string; metrics: Record<string, number>; validation: Record<string, number> | null; fitSeconds: number }) => void;
+  onRun?: (run: RunReport) => void;
   signal?: AbortSignal;
-}
-
-function planFor(protocol: Protocol, n: number, config: AppConfig): SplitPlan {
-  return protocol === 'seed'
-    ? seedSplit(n, config.splitFraction)
-    : walkForwardSplit(n, { folds: config.walkForward.folds, testFraction: config.walkForward.testFraction, window: config.predictionWindow });
 }
 
 const prefixed = (prefix: string, m: Record<string, number>) => Object.fromEntries(Object.entries(finiteMetrics(m)).map(([k, v]) => [`${prefix}${k}`, v]));
@@ -74,153 +86,222 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new Error('deployment aborted');
 }
 
-export async function deploySymbol(deps: DeployDeps & { trainer: Trainer }, symbol: string, opts: DeployOptions, progress: { done: number; total: number }): Promise<SymbolDeploySummary> {
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Candidates a deployment reports progress for: per-coin kinds and global kinds, per symbol. */
+export function progressTotal(symbols: number, pool: PoolSettings, protocol: Protocol): number {
+  return symbols * (pool.kinds.length + (protocol === 'walk-forward' ? pool.globals.length : 0));
+}
+
+export async function deployTrend(deps: DeployDeps, options: DeployOptions): Promise<DeploySummary> {
   const { config, store, logger } = deps;
+  const opts = { ...options, pool: options.pool ?? poolSettings(config, options.classifiers) };
+  const startedAt = (deps.now ?? (() => new Date()))();
+  const t0 = performance.now();
+  const total = progressTotal(opts.symbols.length, opts.pool, opts.protocol);
+  const candidateNames = [...opts.pool.kinds, ...(opts.protocol === 'walk-forward' ? opts.pool.globals.map((g) => `global:${g.kind}`) : [])];
+  opts.onProgress?.({ type: 'start', trend: opts.trend, symbols: opts.symbols, classifiers: candidateNames, total });
+  const trainer = deps.trainer ?? (deps.makeClassifier ? inProcessTrainer(deps.makeClassifier) : workerTrainer());
+  const progress = { done: 0 };
+  const targetPct = config.targetPct[opts.trend];
+
+  // A parent run per symbol from the start, so an interrupted deployment shows what was in progress.
+  const parents = new Map<string, string>();
+  for (const symbol of opts.symbols) {
+    const run = await store.createRun({
+      experiment: `deploy/${opts.trend}`, name: `${symbol}_${opts.trend}`, symbol, trend: opts.trend,
+      params: { protocol: opts.protocol, seed: opts.seed, window: config.predictionWindow, target_pct: targetPct, indicator_period: config.indicatorPeriod, classifiers: candidateNames.join(',') },
+      tags: { actor: opts.actor },
+    });
+    parents.set(symbol, run.id);
+  }
+
+  const results: SymbolDeploySummary[] = [];
+  try {
+    let pools: TrendPoolsResult;
+    try {
+      pools = await trainTrendPools({ config, logger, trainer, loadCandles: deps.loadCandles }, {
+        trend: opts.trend, symbols: opts.symbols, protocol: opts.protocol, seed: opts.seed, pool: opts.pool, signal: opts.signal,
+        onCandidate: async (symbol, c) => {
+          await logChildRun(deps, opts, parents.get(symbol)!, symbol, c);
+          if (c.scope === 'ensemble') return;
+          progress.done++;
+          opts.onProgress?.({ type: 'classifier', symbol, classifier: c.name, done: progress.done, total, ok: c.ok, seconds: c.fitSeconds });
+        },
+      });
+    } catch (err) {
+      const message = errorText(err);
+      for (const [symbol, id] of parents) {
+        await store.endRun(id, 'FAILED', message).catch(() => undefined);
+        results.push({ symbol, trend: opts.trend, ok: false, error: message, registered: false, becameChampion: false });
+      }
+      return { trend: opts.trend, protocol: opts.protocol, startedAt, seconds: (performance.now() - t0) / 1000, symbols: results };
+    }
+    for (const outcome of pools.pairs) {
+      const summary = await finishPair(deps, opts, trainer, pools, outcome, parents.get(outcome.symbol)!);
+      results.push(summary);
+      opts.onProgress?.({ type: 'symbol', summary, done: progress.done, total });
+      if (opts.signal?.aborted) break;
+    }
+  } finally {
+    if (!deps.trainer) await trainer.close();
+  }
+  return { trend: opts.trend, protocol: opts.protocol, startedAt, seconds: (performance.now() - t0) / 1000, symbols: results };
+}
+
+async function finishPair(deps: DeployDeps, opts: DeployOptions, trainer: Trainer, pools: TrendPoolsResult, outcome: TrendPoolsResult['pairs'][number], parentRunId: string): Promise<SymbolDeploySummary> {
+  const { store, logger } = deps;
+  const { symbol } = outcome;
   const trend = opts.trend;
   const log = logger.child({ symbol, trend });
-  const targetPct = config.targetPct[trend];
-  const parent = await store.createRun({
-    experiment: `deploy/${trend}`, name: `${symbol}_${trend}`, symbol, trend,
-    params: { protocol: opts.protocol, seed: opts.seed, window: config.predictionWindow, target_pct: targetPct, indicator_period: config.indicatorPeriod, classifiers: opts.classifiers.join(',') },
-    tags: { actor: opts.actor },
-  });
-  const timings = { dataSeconds: 0, poolSeconds: 0, shapSeconds: 0, registerSeconds: 0 };
-  let mark = performance.now();
-  const lap = () => { const t = performance.now(); const dt = (t - mark) / 1000; mark = t; return dt; };
+  const pair = outcome.ok ? outcome : outcome.pair;
   try {
-    const candles = await deps.loadCandles(symbol);
-    const data = buildDataset(symbol, candles, { trend, window: config.predictionWindow, targetPct, period: config.indicatorPeriod });
-    const plan = planFor(opts.protocol, data.y.length, config);
-    const testWindow = `${data.dates[plan.test.start]}..${data.dates[plan.test.end - 1]}`;
-    await store.updateRun(parent.id, {
-      params: { n_labeled: data.y.length, n_test: plan.test.end - plan.test.start, folds: plan.protocol === 'walk-forward' ? plan.folds.length : 0, dropped_rows: data.dropped },
-      tags: { data_from: data.range.from, data_to: data.range.to, test_window: testWindow },
-    });
-
-    timings.dataSeconds = lap();
-    throwIfAborted(opts.signal);
-    // Every kind trains concurrently on the trainer; each run is logged as soon as its kind completes. Selection
-    // reads `members` in pool order, so the outcome does not depend on completion order.
-    // Submitted slowest first (longest-processing-time order), so the pool does not end with one worker busy on a
-    // long fit while the other idles.
-    const bySlowest = [...opts.classifiers].sort((a, b) => deps.trainer.expectedSeconds(b) - deps.trainer.expectedSeconds(a));
-    const training = new Map(bySlowest.map((kind) => [kind, deps.trainer.train(kind, data, plan, opts.seed)]));
-    let logging = Promise.resolve();
-    const members: Member[] = await Promise.all(opts.classifiers.map(async (kind) => {
-      const member = await training.get(kind)!;
-      logging = logging.then(async () => {
-        await logChildRun(deps, opts, parent.id, symbol, member, data);
-        progress.done++;
-        opts.onProgress?.({ type: 'classifier', symbol, classifier: kind, done: progress.done, total: progress.total, ok: member.ok, seconds: member.fitSeconds });
+    if (pair) {
+      await store.updateRun(parentRunId, {
+        params: { n_labeled: pair.data.y.length, n_test: pair.plan.test.end - pair.plan.test.start, folds: pair.plan.protocol === 'walk-forward' ? pair.plan.folds.length : 0, dropped_rows: pair.data.dropped },
+        tags: { data_from: pair.data.range.from, data_to: pair.data.range.to, test_window: pair.testWindow },
       });
-      return member;
-    }));
-    await logging;
-    throwIfAborted(opts.signal);
-
-    timings.poolSeconds = lap();
-    const best = selectBest(members);
-    if (!best) throw new Error(`every classifier failed: ${members.map((m) => `${m.kind}: ${m.ok ? 'ok' : m.error}`).join('; ')}`);
-    const gate = checkGate(best.test, config.gate);
-    const summary: SymbolDeploySummary = {
-      symbol, trend, ok: true, selected: best.kind, validationOverall: best.validation?.overall,
-      testMetrics: finiteMetrics(best.test), registered: false, becameChampion: false, gateReason: gate.reasons.join('; '), timings,
-    };
-    log.info(`selected ${best.kind}`, { test_overall: best.test.overall, gate: gate.passed });
-
-    if (gate.passed) {
-      const registered = await registerSelected(deps, opts, { parentRunId: parent.id, data, plan, best, members, gate, testWindow }, timings);
-      Object.assign(summary, registered);
-      timings.registerSeconds = lap() - timings.shapSeconds;
     }
-    await store.updateRun(parent.id, {
-      metrics: prefixed('test_', best.test),
-      tags: { selected: best.kind, gate: gate.reasons.join('; '), registered: summary.registered, version: summary.version ?? null, champion: summary.becameChampion },
+    if (!outcome.ok) throw new Error(outcome.error);
+    throwIfAborted(opts.signal);
+    const best = outcome.selected;
+    const summary: SymbolDeploySummary = {
+      symbol, trend, ok: true, selected: best.name, validationOverall: best.validation?.overall,
+      testMetrics: finiteMetrics(outcome.test), registered: false, becameChampion: false, gateReason: outcome.gate.reasons.join('; '),
+    };
+    log.info(`selected ${best.name}`, { test_overall: outcome.test.overall, gate: outcome.gate.passed });
+    if (outcome.gate.passed) Object.assign(summary, await registerSelected(deps, opts, trainer, pools, outcome, parentRunId));
+    await store.updateRun(parentRunId, {
+      metrics: prefixed('test_', outcome.test),
+      tags: { selected: best.name, gate: outcome.gate.reasons.join('; '), registered: summary.registered, version: summary.version ?? null, champion: summary.becameChampion },
     });
-    await store.endRun(parent.id, 'FINISHED');
+    await store.endRun(parentRunId, 'FINISHED');
     return summary;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     log.error('deployment failed', { error: message });
-    await store.endRun(parent.id, 'FAILED', message).catch(() => undefined);
+    await store.endRun(parentRunId, 'FAILED', message).catch(() => undefined);
     return { symbol, trend, ok: false, error: message, registered: false, becameChampion: false };
   }
 }
 
-async function logChildRun(deps: DeployDeps, opts: DeployOptions, parentRunId: string, symbol: string, member: Member, data: Dataset): Promise<void> {
+async function logChildRun(deps: DeployDeps, opts: DeployOptions, parentRunId: string, symbol: string, c: AnyCandidate): Promise<void> {
   const { store } = deps;
   const run = await store.createRun({
-    experiment: `deploy/${opts.trend}`, parentRunId, name: member.kind, symbol, trend: opts.trend,
-    params: member.ok ? { ...member.params, seed: opts.seed } : { seed: opts.seed },
-    tags: { classifier: member.kind },
+    experiment: `deploy/${opts.trend}`, parentRunId, name: c.name, symbol, trend: opts.trend,
+    params: c.ok ? { ...c.params, seed: opts.seed } : { seed: opts.seed },
+    tags: { classifier: c.name, scope: c.scope },
   });
-  if (!member.ok) {
-    await store.updateRun(run.id, { metrics: { fit_seconds: member.fitSeconds } });
-    await store.endRun(run.id, 'FAILED', member.error);
-    opts.onRun?.({ symbol, trend: opts.trend, classifier: member.kind, ok: false, error: member.error, metrics: {}, validation: null, fitSeconds: member.fitSeconds });
+  const report = (ok: boolean, metrics: Record<string, number>, validation: Record<string, number> | null, error?: string) =>
+    opts.onRun?.({ symbol, trend: opts.trend, classifier: c.name, ok, ...(error ? { error } : {}), metrics, validation, fitSeconds: c.fitSeconds });
+  if (!c.ok) {
+    await store.updateRun(run.id, { metrics: { fit_seconds: c.fitSeconds } });
+    await store.endRun(run.id, 'FAILED', c.error);
+    report(false, {}, null, c.error);
     return;
   }
-  const artifactId = (opts.logArtifacts ?? 'all') === 'all' ? await saveMemberModel(store, member, data.featureNames) : null;
+  // Per-coin members carry their own model; global models are shared by many pairs (the registered one is stored
+  // with its version), and an ensemble is its members.
+  const artifactId = c.member && (opts.logArtifacts ?? 'all') === 'all' ? await saveMemberModel(store, c.member, featureNamesOf(SEED_FEATURE_SET)) : null;
   await store.updateRun(run.id, {
-    metrics: { ...prefixed('test_', member.test), ...(member.validation ? prefixed('val_', member.validation) : {}), fit_seconds: member.fitSeconds },
+    metrics: { ...prefixed('test_', c.test), ...(c.validation ? prefixed('val_', c.validation) : {}), fit_seconds: c.fitSeconds },
     artifactId,
   });
   await store.endRun(run.id, 'FINISHED');
-  opts.onRun?.({ symbol, trend: opts.trend, classifier: member.kind, ok: true, metrics: finiteMetrics(member.test), validation: member.validation ? finiteMetrics(member.validation) : null, fitSeconds: member.fitSeconds });
+  report(true, finiteMetrics(c.test), c.validation ? finiteMetrics(c.validation) : null);
 }
 
-interface Selected {
-  parentRunId: string;
-  data: Dataset;
-  plan: SplitPlan;
-  best: MemberResult;
-  members: Member[];
-  gate: { passed: boolean; reasons: string[] };
-  testWindow: string;
-}
-
-async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: DeployOptions, s: Selected, timings: { shapSeconds: number }): Promise<Partial<SymbolDeploySummary>> {
-  const { config, store } = deps;
-  const { data, plan, best } = s;
-  const modelName = registeredModelName(data.symbol, data.trend);
-
-  // The seed registers the model it scored; walk-forward refits the selected kind on every labeled row.
-  // `final` is only read for what the trainer returned with it (params, SHAP method, encoded artifact): its model
-  // object is loaded in the SHAP workers, not here.
-  let final: MemberResult = best;
-  let trainEnd = plan.protocol === 'seed' ? plan.train.end : plan.finalTrain.end;
-  if (plan.protocol === 'walk-forward') {
-    const refit = await deps.trainer.train(best.kind, data, { protocol: 'seed', train: { start: 0, end: data.y.length }, test: plan.test }, opts.seed);
-    if (!refit.ok) throw new Error(`refit of ${best.kind} on all rows failed: ${refit.error}`);
-    final = refit;
-    trainEnd = data.y.length;
+/** The pair's input rows in a feature set, for a range of its labelled rows; null when a pooled row is missing. */
+function pairRows(pools: TrendPoolsResult, pair: PairPlan, set: FeatureSetName, range: Range): Matrix | null {
+  const seed = sliceRows(pair.data.X, range.start, range.end);
+  if (set === SEED_FEATURE_SET) return seed;
+  const coin = pools.global?.universe.coins.get(pair.symbol);
+  const pooled = coin ? pooledRowsAt(coin, pair.data.dates.slice(range.start, range.end)) : null;
+  if (!pooled || set === POOLED_FEATURE_SET) return pooled;
+  const d = seed.nCols + pooled.nCols;
+  const data = new Float64Array(seed.nRows * d);
+  for (let i = 0; i < seed.nRows; i++) {
+    data.set(seed.data.subarray(i * seed.nCols, (i + 1) * seed.nCols), i * d);
+    data.set(pooled.data.subarray(i * pooled.nCols, (i + 1) * pooled.nCols), i * d + seed.nCols);
   }
-  throwIfAborted(opts.signal);
+  return { nRows: seed.nRows, nCols: d, data };
+}
 
-  const Xtest = sliceRows(data.X, plan.test.start, plan.test.end);
+interface FinalModel {
+  model: Classifier;
+  /** The encoded model when it came from a trainer (SHAP workers decode it instead of receiving its state). */
+  artifact?: Uint8Array;
+  params: Record<string, JsonValue>;
+  /** Date of the last row whose label trained it. */
+  trainedThrough: string;
+  global?: JsonValue;
+}
+
+/** Fits the model that will be served for a candidate: on every labelled row (walk-forward) or as scored (seed). */
+async function finalModelOf(opts: DeployOptions, trainer: Trainer, pools: TrendPoolsResult, pair: PairEvaluation, c: Candidate): Promise<FinalModel> {
+  const { data, plan } = pair;
+  if (c.scope === 'coin') {
+    if (plan.protocol === 'seed') return { model: c.member!.model, artifact: c.member!.artifact, params: { ...c.params }, trainedThrough: data.dates[plan.train.end - 1]! };
+    const refit = await trainer.train(c.name as ClassifierKind, data, { protocol: 'seed', train: { start: 0, end: data.y.length }, test: plan.test }, opts.seed);
+    if (!refit.ok) throw new Error(`refit of ${c.name} on all rows failed: ${refit.error}`);
+    return { model: refit.artifact ? decodeModel(refit.artifact) : refit.model, artifact: refit.artifact, params: { ...refit.params }, trainedThrough: data.dates[data.y.length - 1]! };
+  }
+  if (c.scope === 'global') {
+    const bank = pools.global?.bank;
+    if (!bank || !c.spec) throw new Error(`${c.name}: the global models are not available`);
+    const fit = await bank.finalModel(c.spec, data.range.to);
+    return {
+      model: decodeModel(fit.artifact!), artifact: fit.artifact!, params: { ...fit.params }, trainedThrough: data.range.to,
+      global: { universe: pools.global!.symbols, reference: pools.global!.universe.context.reference, trainedRows: fit.info.rows, coins: fit.info.coins, labelsKnownBefore: fit.info.trainedBefore },
+    };
+  }
+  const parts = await Promise.all(c.parts!.map((p) => finalModelOf(opts, trainer, pools, pair, p)));
+  const members = c.parts!.map((p, i) => ({ name: p.name, model: parts[i]!.model, columns: columnsWithin(c.featureSet, p.featureSet) }));
+  return {
+    model: new EnsembleClassifier(members), params: { ...c.params }, trainedThrough: parts.map((p) => p.trainedThrough).sort().at(-1)!,
+    global: parts.find((p) => p.global)?.global,
+  };
+}
+
+async function registerSelected(deps: DeployDeps, opts: DeployOptions, trainer: Trainer, pools: TrendPoolsResult, pair: PairEvaluation, parentRunId: string): Promise<Partial<SymbolDeploySummary>> {
+  const { config, store } = deps;
+  const { data, plan, selected: best } = pair;
+  const modelName = registeredModelName(data.symbol, data.trend);
+  const set = best.featureSet;
+  const featureNames = [...featureNamesOf(set)];
+
+  const final = await finalModelOf(opts, trainer, pools, pair, best);
+  throwIfAborted(opts.signal);
+  // Served model: the calibrated wrapper when there is a calibration (walk-forward), else the model as trained.
+  const served: Classifier = pair.calibration ? new CalibratedClassifier(final.model, pair.calibration) : final.model;
+  const signalThreshold = served instanceof CalibratedClassifier ? served.signalThreshold : config.signalThreshold;
+
+  // SHAP explains the model's own score (before calibration, a monotone map that cannot reorder features' effects).
+  const Xtest = pairRows(pools, pair, set, plan.test);
+  const trainEnd = plan.protocol === 'seed' ? plan.train.end : data.y.length;
+  const training = pairRows(pools, pair, set, { start: 0, end: trainEnd });
+  if (!Xtest || !training) throw new Error(`no ${set} feature rows for the TEST window of ${data.symbol}`);
   const shapStarted = performance.now();
-  // The explained rows are split over the trainer's workers; the chunks merge into the single-threaded values.
-  const shapPlan = planShapFor(final.kind, final.shapMethod, Xtest, sliceRows(data.X, 0, trainEnd), { seed: opts.seed });
-  const chunks = await Promise.all(
-    chunkRanges(shapPlan.rows.nRows, deps.trainer.parallelism).map(([start, end]) => deps.trainer.explain(final, shapPlan, start, end)),
-  );
+  const method = final.model.treeEnsemble?.() ? 'tree' : 'kernel';
+  const shapPlan = planShapFor(final.model.kind, method, Xtest, training, { seed: opts.seed });
+  const target: ExplainTarget = { model: final.model, ...(final.artifact ? { artifact: final.artifact } : {}) };
+  const chunks = await Promise.all(chunkRanges(shapPlan.rows.nRows, trainer.parallelism).map(([s, e]) => trainer.explain(target, shapPlan, s, e)));
   const shap = mergeShapChunks(shapPlan, chunks);
-  const { mean, meanAbs } = summarizeShap(shap, data.featureNames);
-  timings.shapSeconds = (performance.now() - shapStarted) / 1000;
+  const { mean, meanAbs } = summarizeShap(shap, featureNames);
+  const shapSeconds = (performance.now() - shapStarted) / 1000;
 
   const testDates = data.dates.slice(plan.test.start, plan.test.end);
+  const testProba = Array.from(pair.testProba);
   let backtest: JsonValue = null;
   try {
-    const closeByDate = new Map<string, number>();
-    for (const c of await deps.loadCandles(data.symbol)) closeByDate.set(c.date, c.close);
-    const result = backtestSignals({
-      dates: testDates, close: testDates.map((d) => closeByDate.get(d)!), proba: Array.from(s.best.testProba),
-      threshold: config.signalThreshold, trend: data.trend, window: config.predictionWindow,
+    const closeByDate = new Map(pair.candles.map((c) => [c.date, c.close]));
+    backtest = toJson(backtestSignals({
+      dates: testDates, close: testDates.map((d) => closeByDate.get(d)!), proba: testProba,
+      threshold: signalThreshold, trend: data.trend, window: config.predictionWindow,
       feePct: config.backtest.feePct, allowShort: config.backtest.allowShort,
-    });
-    backtest = toJson(result);
+    }));
   } catch (err) {
-    backtest = { error: err instanceof Error ? err.message : String(err) };
+    backtest = { error: errorText(err) };
   }
 
   // Champion rule: the challenger must beat the current champion on the same test window.
@@ -228,22 +309,28 @@ async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: D
   let championScore: { version: number; overall: number } | null = null;
   if (current) {
     try {
-      const champ = await loadModel(store, current.artifactId, data.featureNames);
-      const m = evaluate(data.y.subarray(plan.test.start, plan.test.end), champ.predict(Xtest), champ.predictProba(Xtest));
+      const champSet = isFeatureSetName(current.tags.featureSet) ? current.tags.featureSet : SEED_FEATURE_SET;
+      const rows = pairRows(pools, pair, champSet, plan.test);
+      if (!rows) throw new Error(`no ${champSet} feature rows for the test window`);
+      const champ = await loadModel(store, current.artifactId, current.tags.featureNames);
+      const m = evaluate(pair.labels.test, champ.predict(rows), champ.predictProba(rows));
       championScore = { version: current.version, overall: m.overall };
     } catch (err) {
-      championScore = null;
-      deps.logger.warn('current champion could not be scored; the challenger replaces it', { modelName, error: (err as Error).message });
+      deps.logger.warn('current champion could not be scored; the challenger replaces it', { modelName, error: errorText(err) });
     }
   }
-  const decision = decideChampion(best.test.overall, championScore, config.championMargin, s.testWindow);
+  const decision = decideChampion(pair.test.overall, championScore, config.championMargin, pair.testWindow);
 
-  const artifactId = await saveMemberModel(store, final, data.featureNames);
+  const artifactId = served === final.model && final.artifact
+    ? await store.putArtifact(final.artifact, { kind: served.kind })
+    : await store.putArtifact(encodeModel(served.toJSON(), featureNames), { kind: served.kind });
   const tags: VersionTags = {
-    classifier: best.kind,
-    metrics: finiteMetrics(best.test),
+    classifier: best.name,
+    scope: best.scope,
+    featureSet: set,
+    metrics: finiteMetrics(pair.test),
     ...(best.validation ? { validationMetrics: finiteMetrics(best.validation) } : {}),
-    featureNames: [...data.featureNames],
+    featureNames,
     shapImportance: mean,
     shapMeanAbs: meanAbs,
     shapMethod: shap.method,
@@ -251,46 +338,29 @@ async function registerSelected(deps: DeployDeps & { trainer: Trainer }, opts: D
     targetPct: config.targetPct[data.trend],
     window: config.predictionWindow,
     dataRange: { from: data.range.from, to: data.range.to },
-    trainedThrough: data.dates[trainEnd - 1]!,
+    trainedThrough: final.trainedThrough,
     protocol: plan.protocol,
-    testWindow: s.testWindow,
+    testWindow: pair.testWindow,
     seed: opts.seed,
-    params: { ...final.params },
-    evaluation: { dates: testDates, proba: Array.from(best.testProba), label: Array.from(data.y.subarray(plan.test.start, plan.test.end)) },
+    params: final.params,
+    signalThreshold,
+    calibration: pair.calibration ? { method: 'platt', a: pair.calibration.a, b: pair.calibration.b, brierBefore: pair.brierUncalibrated, brierAfter: pair.test.brier } : null,
+    selection: { score: pair.selectionScore, lambda: pools.rule.lambda, prior: pools.rule.priors.get(best.name) ?? null },
+    ...(final.global ? { global: final.global } : {}),
+    ...(best.parts ? { ensemble: best.parts.map((p) => p.name) } : {}),
+    evaluation: { dates: testDates, proba: testProba, label: Array.from(pair.labels.test) },
     backtest,
-    pool: toJson(s.members.map((m) => (m.ok
-      ? { classifier: m.kind, ok: true, metrics: finiteMetrics(m.test), ...(m.validation ? { validationMetrics: finiteMetrics(m.validation) } : {}), fitSeconds: m.fitSeconds }
-      : { classifier: m.kind, ok: false, error: m.error, fitSeconds: m.fitSeconds }))),
-    gate: { passed: s.gate.passed, reasons: s.gate.reasons },
+    pool: toJson(pair.candidates.map((m) => (m.ok
+      ? { classifier: m.name, scope: m.scope, ok: true, metrics: finiteMetrics(m.test), ...(m.validation ? { validationMetrics: finiteMetrics(m.validation) } : {}), fitSeconds: m.fitSeconds }
+      : { classifier: m.name, scope: m.scope, ok: false, error: m.error, fitSeconds: m.fitSeconds }))),
+    gate: { passed: pair.gate.passed, reasons: pair.gate.reasons },
     championDecision: decision.reason,
   };
   throwIfAborted(opts.signal);
   // The one registry write: version + (maybe) alias move, atomically.
   const { version, promoted } = await store.registerVersion({
-    modelName, symbol: data.symbol, trend: data.trend, sourceRunId: s.parentRunId, artifactId, tags,
+    modelName, symbol: data.symbol, trend: data.trend, sourceRunId: parentRunId, artifactId, tags,
     ...(decision.promote ? { promote: { alias: 'champion', reason: decision.reason, actor: opts.actor } } : {}),
   });
-  return { registered: true, version: version.version, becameChampion: promoted, championReason: decision.reason };
-}
-
-export async function deployTrend(deps: DeployDeps, opts: DeployOptions): Promise<DeploySummary> {
-  const startedAt = (deps.now ?? (() => new Date()))();
-  const t0 = performance.now();
-  const total = opts.symbols.length * opts.classifiers.length;
-  opts.onProgress?.({ type: 'start', trend: opts.trend, symbols: opts.symbols, classifiers: opts.classifiers, total });
-  const progress = { done: 0, total };
-  const results: SymbolDeploySummary[] = [];
-  const trainer = deps.trainer ?? (deps.makeClassifier ? inProcessTrainer(deps.makeClassifier) : workerTrainer());
-  try {
-    for (const [i, symbol] of opts.symbols.entries()) {
-      if (opts.signal?.aborted) break;
-      const summary = await deploySymbol({ ...deps, trainer }, symbol, opts, progress);
-      progress.done = (i + 1) * opts.classifiers.length; // keep the bar exact when a symbol failed early
-      results.push(summary);
-      opts.onProgress?.({ type: 'symbol', summary, done: progress.done, total });
-    }
-  } finally {
-    if (!deps.trainer) await trainer.close();
-  }
-  return { trend: opts.trend, protocol: opts.protocol, startedAt, seconds: (performance.now() - t0) / 1000, symbols: results };
+  return { registered: true, version: version.version, becameChampion: promoted, championReason: decision.reason, timings: { dataSeconds: 0, poolSeconds: 0, shapSeconds, registerSeconds: 0 } };
 }

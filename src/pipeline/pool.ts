@@ -20,6 +20,8 @@ export interface MemberResult {
   /** Mean validation metrics over folds (walk-forward only). */
   validation: Record<string, number> | null;
   folds: EvaluationMetrics[];
+  /** P(1) on each validation fold's rows (walk-forward only): what ensembles and calibration are built from. */
+  foldProba: Float64Array[];
   test: EvaluationMetrics;
   testProba: Float64Array;
   /** The model scored on the test window (trained on train / finalTrain). */
@@ -69,10 +71,13 @@ export async function trainMember(kind: ClassifierKind, data: Dataset, plan: Spl
   const started = performance.now();
   try {
     const folds: EvaluationMetrics[] = [];
+    const foldProba: Float64Array[] = [];
     if (plan.protocol === 'walk-forward') {
       for (const fold of plan.folds) {
         const m = await fitOn(make, kind, data, fold.train, seed);
-        folds.push(score(m, data, fold.valid).metrics);
+        const scored = score(m, data, fold.valid);
+        folds.push(scored.metrics);
+        foldProba.push(scored.proba);
       }
     }
     const trainRange = plan.protocol === 'seed' ? plan.train : plan.finalTrain;
@@ -84,6 +89,7 @@ export async function trainMember(kind: ClassifierKind, data: Dataset, plan: Spl
       params: { ...model.params },
       validation: plan.protocol === 'walk-forward' ? meanMetrics(folds) : null,
       folds,
+      foldProba,
       test: metrics,
       testProba: proba,
       model,

@@ -7,8 +7,9 @@ import type { LiveStats, PredictionView } from '../app/services.ts';
 import { UserFacingError } from '../app/services.ts';
 import type { MarketData } from '../app/market-data.ts';
 import type { Trend } from '../data/candle.ts';
-import { latestFeatureRow } from '../data/dataset.ts';
+import { isFeatureSetName, SEED_FEATURE_SET } from '../data/feature-sets.ts';
 import type { Classifier } from '../models/classifier.ts';
+import { createFeatureRows, type ContextSpec, type FeatureRows } from './feature-rows.ts';
 import { registeredModelName, type ModelVersion, type Prediction, type Store } from '../store/ports.ts';
 import { loadModel } from './artifacts.ts';
 
@@ -18,6 +19,22 @@ export interface PredictDeps {
   market: MarketData;
   /** Loaded models by artifact id (artifacts are immutable, so entries never go stale). */
   modelCache?: Map<string, Classifier>;
+  /** Builds input rows; keep one per process so the market context is computed once per day. */
+  featureRows?: FeatureRows;
+}
+
+/** The threshold a version's probability is compared with: its own (calibrated versions) or the configured one. */
+export function thresholdOf(v: ModelVersion, config: AppConfig): number {
+  const own = v.tags.signalThreshold;
+  return typeof own === 'number' && own > 0 && own < 1 ? own : config.signalThreshold;
+}
+
+/** The market context a version's features need (global models), from its tags. */
+export function contextSpecOf(v: ModelVersion): ContextSpec | null {
+  const g = v.tags.global;
+  if (!g || typeof g !== 'object' || Array.isArray(g)) return null;
+  const universe = Array.isArray(g.universe) ? g.universe.filter((s): s is string => typeof s === 'string') : [];
+  return { universe, reference: g.reference === 'index' ? 'index' : 'BTC' };
 }
 
 export async function championOf(store: Store, symbol: string, trend: Trend): Promise<ModelVersion> {
@@ -36,9 +53,12 @@ async function modelFor(deps: PredictDeps, v: ModelVersion): Promise<Classifier>
 }
 
 export function toView(p: Prediction, v: ModelVersion, config: AppConfig, live: LiveStats | null, cached: boolean): PredictionView {
+  const threshold = thresholdOf(v, config);
+  // Abstain band: a probability this close to the threshold is reported as no clear signal, not a coin-flip.
+  const abstain = config.abstainBand > 0 && Math.abs(p.probability - threshold) < config.abstainBand;
   return {
-    symbol: p.symbol, trend: p.trend, probability: p.probability, signal: p.probability >= config.signalThreshold,
-    threshold: config.signalThreshold, asOf: p.asOf, modelName: p.modelName, version: p.version, classifier: v.tags.classifier,
+    symbol: p.symbol, trend: p.trend, probability: p.probability, signal: !abstain && p.probability >= threshold, abstain,
+    threshold, asOf: p.asOf, scope: v.tags.scope === 'global' || v.tags.scope === 'ensemble' ? v.tags.scope : 'coin', modelName: p.modelName, version: p.version, classifier: v.tags.classifier,
     testMetrics: v.tags.metrics, live, cached,
   };
 }
@@ -47,8 +67,10 @@ export function toView(p: Prediction, v: ModelVersion, config: AppConfig, live: 
 export async function predictLatest(deps: PredictDeps, symbol: string, trend: Trend, opts: { useCachedCandles?: boolean } = {}): Promise<{ prediction: Prediction; version: ModelVersion; cached: boolean }> {
   const version = await championOf(deps.store, symbol, trend);
   const candles = opts.useCachedCandles ? await deps.market.cached(symbol) : await deps.market.candles(symbol);
-  const row = latestFeatureRow(candles, { period: deps.config.indicatorPeriod });
-  if (!row) throw new UserFacingError(`Not enough candle data to compute features for ${symbol}.`, 'UNAVAILABLE');
+  const set = isFeatureSetName(version.tags.featureSet) ? version.tags.featureSet : SEED_FEATURE_SET;
+  const rows = deps.featureRows ?? createFeatureRows({ period: deps.config.indicatorPeriod, contextCandles: (s) => deps.market.cached(s) });
+  const row = await rows.latest(symbol, candles, set, contextSpecOf(version));
+  if (!row) throw new UserFacingError(`Not enough candle data to compute features for ${symbol}${set === SEED_FEATURE_SET ? '' : ' and the market around it'}.`, 'UNAVAILABLE');
   const existing = await deps.store.findPrediction(version.modelName, version.version, row.date);
   if (existing) return { prediction: existing, version, cached: true };
   const model = await modelFor(deps, version);

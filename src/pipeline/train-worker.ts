@@ -2,6 +2,7 @@
  * Worker-thread entry of the training pool. Two kinds of task:
  * - train: trains one classifier kind under a split plan and returns the result with the model encoded as an
  *   artifact (class instances cannot cross threads);
+ * - fit: fits one model on given rows and predicts given query rows (the global models of the pooled data);
  * - explain: rebuilds a model from its artifact (or state) and computes the SHAP values of a chunk of a SHAP plan's
  *   rows.
  */
@@ -9,6 +10,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Dataset } from '../data/dataset.ts';
 import type { ClassifierKind, ClassifierState } from '../models/classifier.ts';
 import { classifierFromState } from '../models/registry.ts';
+import { fitRows, type FitRequest } from './fit-rows.ts';
 import { explainChunk, type ShapPlan } from '../explain/explain.ts';
 import { decodeModel, encodeModel } from './artifacts.ts';
 import { trainMember } from './pool.ts';
@@ -33,9 +35,26 @@ export interface ExplainTask {
   end: number;
 }
 
-export type WorkerTask = TrainTask | ExplainTask;
+/** Fits one model on given rows (a global model on the pooled data) and predicts the query rows. */
+export interface FitTask {
+  type: 'fit';
+  id: number;
+  request: FitRequest;
+}
+
+export type WorkerTask = TrainTask | ExplainTask | FitTask;
 
 parentPort!.on('message', async (task: WorkerTask) => {
+  if (task.type === 'fit') {
+    try {
+      const result = await fitRows(task.request);
+      const transfer = [result.proba.buffer as ArrayBuffer, ...(result.artifact ? [result.artifact.buffer as ArrayBuffer] : [])];
+      parentPort!.postMessage({ id: task.id, fitted: result }, transfer);
+    } catch (err) {
+      parentPort!.postMessage({ id: task.id, error: err instanceof Error ? err.message : String(err) });
+    }
+    return;
+  }
   if (task.type === 'explain') {
     try {
       const model = 'artifact' in task.model ? decodeModel(task.model.artifact) : classifierFromState(task.model.state);

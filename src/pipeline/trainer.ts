@@ -14,13 +14,24 @@ import { decodeModel } from './artifacts.ts';
 import { trainMember, type MakeClassifier, type Member, type MemberResult } from './pool.ts';
 import type { SplitPlan } from './split.ts';
 import type { WorkerTask } from './train-worker.ts';
+import { fitRows, type FitRequest, type FitResult } from './fit-rows.ts';
+
+export interface ExplainTarget {
+  readonly artifact?: Uint8Array;
+  readonly model: Classifier;
+}
 
 export interface Trainer {
   /** Tasks that run at the same time (1 in-process); SHAP is split into this many chunks. */
   readonly parallelism: number;
   train(kind: ClassifierKind, data: Dataset, plan: SplitPlan, seed: number): Promise<Member>;
-  /** SHAP values of plan.rows[start, end) for a trained member's model. */
-  explain(member: MemberResult, plan: ShapPlan, start: number, end: number): Promise<ShapChunk>;
+  /** Fits one model on explicit rows and scores the query rows (the global models). */
+  fit(request: FitRequest): Promise<FitResult>;
+  /**
+   * SHAP values of plan.rows[start, end) for a model: a trained member, or any model with (optionally) its encoded
+   * artifact, which workers decode instead of receiving the model's state.
+   */
+  explain(target: ExplainTarget, plan: ShapPlan, start: number, end: number): Promise<ShapChunk>;
   /**
    * Expected fit seconds of a kind, learned from the fits seen so far (a prior before the first). Callers submit
    * the slowest kinds first so that no worker is left with a long fit at the end of a pool.
@@ -65,6 +76,7 @@ export function inProcessTrainer(make?: MakeClassifier): Trainer {
       costs.record(kind, member.fitSeconds);
       return member;
     },
+    fit: (request) => fitRows(request),
     explain: async (member, plan, start, end) => explainChunk(member.model, plan, start, end),
     expectedSeconds: (kind) => costs.expected(kind),
     close: async () => undefined,
@@ -74,6 +86,7 @@ export function inProcessTrainer(make?: MakeClassifier): Trainer {
 type Reply =
   | { id: number; member: Omit<Member, 'model'>; artifact: Uint8Array | null }
   | { id: number; chunk: ShapChunk }
+  | { id: number; fitted: FitResult }
   | { id: number; error: string };
 
 interface Pending {
@@ -170,6 +183,18 @@ export function workerTrainer(size = Math.max(1, Math.min(availableParallelism()
             resolve(withLazyModel(reply.member as Omit<MemberResult, 'model'>, reply.artifact));
           },
           abandon: (reason) => resolve(fail(reason)),
+        }, false);
+      });
+    },
+    fit(request) {
+      if (closed) return Promise.reject(new Error('trainer is closed'));
+      return new Promise<FitResult>((resolve, reject) => {
+        submit({ type: 'fit', id: nextId++, request }, {
+          settle(reply) {
+            if ('fitted' in reply) resolve(reply.fitted);
+            else reject(new Error(`${request.kind} fit failed: ${'error' in reply ? reply.error : 'unexpected reply from the worker'}`));
+          },
+          abandon: (reason) => reject(new Error(`${request.kind} fit failed: ${reason}`)),
         }, false);
       });
     },

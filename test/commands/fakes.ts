@@ -128,6 +128,8 @@ export function prediction(symbol: string, trend: Trend, probability: number, th
     trend,
     probability,
     signal: probability >= threshold,
+    abstain: false,
+    scope: 'coin',
     threshold,
     asOf: '2026-11-23',
     modelName: `${symbol}_${trend}_model`,
