@@ -290,14 +290,59 @@ async function saveAside(dataDir: string, relative: string, content: Buffer): Pr
   await writeFileAtomic(join(dataDir, relative), content);
 }
 
-/** Moves what the journal store left into the backup directory (idempotent: a second run moves what is left). */
+/**
+ * Moves what the journal store left into the backup directory. Idempotent: a second run (after a crash half-way)
+ * moves what is left, next to what is already there, never over it.
+ */
 async function moveJournalFiles(dataDir: string, backupDir: string): Promise<void> {
   const target = join(dataDir, backupDir);
   await mkdir(target, { recursive: true });
   for (const name of await readdir(dataDir)) {
     const isLegacy = name.endsWith('.jsonl') || name.endsWith('.jsonl.compact') || name === 'artifacts' || name === 'store.json';
-    if (isLegacy) await rename(join(dataDir, name), join(target, name));
+    if (!isLegacy || (name === 'store.json' && !(await isFormat1Marker(join(dataDir, name))))) continue;
+    let destination = join(target, name);
+    for (let n = 1; existsSync(destination); n++) destination = join(target, `${name}.${n}`);
+    await rename(join(dataDir, name), destination);
   }
   await fsyncDir(target);
   await fsyncDir(dataDir);
+}
+
+async function isFormat1Marker(path: string): Promise<boolean> {
+  try {
+    return (JSON.parse(await readFile(path, 'utf8')) as { version?: unknown }).version === 1;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- checking a journal store without importing it
+export interface LegacyProblem {
+  readonly what: 'journal line' | 'artifact';
+  readonly id: string;
+  readonly problem: string;
+}
+
+/**
+ * What an import of this journal store would have to move aside or could not bring over, found without changing
+ * anything (for `signal-pool store verify` on a directory that was not imported yet).
+ */
+export async function checkLegacyStore(dataDir: string): Promise<{ records: number; problems: LegacyProblem[] }> {
+  const problems: LegacyProblem[] = [];
+  const state = new Map<string, Map<string, unknown>>();
+  let records = 0;
+  for (const group of GROUPS) {
+    const file = `${group}.jsonl`;
+    if (!existsSync(join(dataDir, file))) continue;
+    const { records: intact, damaged } = readLegacyJournal(await readFile(join(dataDir, file)));
+    records += intact.length;
+    for (const ops of intact) apply(state, ops);
+    for (const d of damaged) {
+      problems.push({ what: 'journal line', id: `${file} line ${d.line}`, problem: `${d.reason}${d.keys.length > 0 ? ` [${d.keys.join(', ')}]` : ''}` });
+    }
+  }
+  const artifacts = await readArtifacts(dataDir, state.get('artifacts'));
+  for (const id of artifacts.missing) problems.push({ what: 'artifact', id, problem: 'recorded in artifacts.jsonl, but its file is missing' });
+  for (const [id, why] of artifacts.corrupt) problems.push({ what: 'artifact', id, problem: `file does not match its record: ${why}` });
+  return { records, problems };
 }

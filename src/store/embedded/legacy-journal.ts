@@ -48,7 +48,7 @@ export function readLegacyJournal(content: Buffer): ReadJournal {
     const newline = content.indexOf(NEWLINE, start);
     const end = newline < 0 ? content.byteLength : newline;
     const text = content.toString('utf8', start, end);
-    const parsed = newline < 0 ? 'incomplete last line (no newline)' : parseLine(text);
+    const parsed = /^\0+$/.test(text) ? 'zero bytes (as a file system can leave after a power cut)' : newline < 0 ? 'incomplete last line (no newline)' : parseLine(text);
     if (typeof parsed === 'string') {
       damaged.push({ line: lineNo, offset: start, bytes: Buffer.from(content.subarray(start, newline < 0 ? end : end + 1)), reason: parsed, keys: keysIn(text) });
     } else {
@@ -61,7 +61,6 @@ export function readLegacyJournal(content: Buffer): ReadJournal {
 
 /** Returns the record's operations, or a string saying why the line is unusable. */
 function parseLine(line: string): JournalOp[] | string {
-  if (/^\0+$/.test(line)) return 'zero bytes (as a file system leaves after a power cut)';
   if (line.indexOf(' ') !== 8) return 'no checksum';
   const json = line.slice(9);
   if (line.slice(0, 8) !== checksumOf(json).toString(16).padStart(8, '0')) return 'checksum mismatch';
