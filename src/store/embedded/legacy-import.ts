@@ -32,7 +32,7 @@ import { ARTIFACTS, artifactMismatch, type StoredArtifact } from './artifacts.ts
 import { CANDLES } from './candles.ts';
 import { JOB_RUNS } from './jobs.ts';
 import { PREDICTIONS } from './predictions.ts';
-import { ALIAS_MOVES, MODELS, VERSIONS, type StoredModel, type StoredAliasMove } from './registry.ts';
+import { ALIAS_MOVES, ALIASES, MODELS, VERSIONS, type StoredModel, type StoredAliasMove } from './registry.ts';
 import { RUNS } from './runs.ts';
 import { SUBSCRIPTIONS } from './subscriptions.ts';
 
@@ -228,8 +228,9 @@ function storeState(db: StoreDatabase, dataDir: string, state: Map<string, Map<s
         if (bytes) insert('artifacts', c, k, v, () => db.put(ARTIFACTS, v as StoredArtifact, { bytes }));
       } else if (c === 'models') {
         insert('models', c, k, v, () => {
-          const { history, ...model } = v as StoredModel & { history: Omit<StoredAliasMove, 'modelName'>[] };
+          const { history, aliases, ...model } = v as StoredModel & { aliases: Record<string, number>; history: Omit<StoredAliasMove, 'modelName'>[] };
           db.put(MODELS, model);
+          for (const [alias, version] of Object.entries(aliases)) db.put(ALIASES, { modelName: model.name, alias, version });
           for (const move of history) db.put(ALIAS_MOVES, { modelName: model.name, ...move });
           counts.aliasMoves! += history.length;
         });

@@ -1,8 +1,8 @@
 /**
- * The model registry on the embedded store (tables `models`, `versions`, `alias_moves`).
+ * The model registry on the embedded store (tables `models`, `versions`, `aliases`, `alias_moves`).
  *
- * A registered model's row carries its latest version number and its aliases; each version is its own row, and each
- * alias move is appended to the promotion history. registerVersion takes the next number, inserts the version,
+ * A registered model's row carries its latest version number; each version and each alias is its own row (so
+ * listAliased, behind GET /models, is one indexed join), and each alias move is appended to the promotion history. registerVersion takes the next number, inserts the version,
  * moves the alias and records the move in ONE transaction under SQLite's write lock, so concurrent registrations
  * from any number of processes get dense, distinct numbers, and after a crash all of it is there or none. setAlias's
  * compare-and-set reads and writes inside one such transaction, so of two racing movers exactly one wins.
@@ -12,7 +12,7 @@ import { isTrend } from '../../data/candle.ts';
 import type { AliasMove, AliasMoveRequest, ModelRegistry, ModelVersion, NewVersion, RegisteredModel, VersionTags } from '../ports.ts';
 import { AliasConflictError, NotFoundError } from '../ports.ts';
 import { assertFieldName, assertNonEmpty } from '../validate.ts';
-import type { StoreDatabase } from './database.ts';
+import { RecordDamagedError, type StoreDatabase } from './database.ts';
 import { defineTable } from './schema.ts';
 import { whereClause } from './sql.ts';
 
@@ -32,7 +32,12 @@ export interface StoredModel {
   trend: Trend;
   createdAt: string;
   latestVersion: number;
-  aliases: Record<string, number>;
+}
+
+export interface StoredAlias {
+  modelName: string;
+  alias: string;
+  version: number;
 }
 
 export interface StoredVersion {
@@ -62,6 +67,15 @@ export const VERSIONS = defineTable<StoredVersion>({
   key: ['model_name', 'version'],
   valuesOf: (v) => [v.modelName, v.version],
   idOf: (row) => `${String(row.model_name)} v${String(row.version)}`,
+});
+
+export const ALIASES = defineTable<StoredAlias>({
+  table: 'aliases',
+  what: 'alias',
+  columns: ['model_name', 'alias', 'version'],
+  key: ['model_name', 'alias'],
+  valuesOf: (a) => [a.modelName, a.alias, a.version],
+  idOf: (row) => `${String(row.model_name)} ${String(row.alias)}`,
 });
 
 export const ALIAS_MOVES = defineTable<StoredAliasMove>({
@@ -100,7 +114,7 @@ function newModel(name: string, symbol: string, trend: Trend): StoredModel {
   assertNonEmpty(name, 'registered model name');
   assertNonEmpty(symbol, `registered model ${name}: symbol`);
   if (!isTrend(trend)) throw new TypeError(`registered model ${name}: trend must be uptrend or downtrend, got ${JSON.stringify(trend)}`);
-  return { name, symbol, trend, createdAt: new Date().toISOString(), latestVersion: 0, aliases: {} };
+  return { name, symbol, trend, createdAt: new Date().toISOString(), latestVersion: 0 };
 }
 
 export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
@@ -111,6 +125,27 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
   const version = (name: string, number: number): StoredVersion | null => {
     const row = db.statement('SELECT model_name, version, doc, crc FROM versions WHERE model_name = ? AND version = ?').get(name, number) as Row | undefined;
     return row ? db.decode(VERSIONS, row) : null;
+  };
+  const aliasOf = (name: string, alias: string): number | null => {
+    const row = db.statement('SELECT model_name, alias, doc, crc FROM aliases WHERE model_name = ? AND alias = ?').get(name, alias) as Row | undefined;
+    return row ? db.decode(ALIASES, row).version : null;
+  };
+  /** The versions an alias designates, one query for all models (GET /models runs this on every request). */
+  const aliased = (alias: string, filter: { symbol?: string; trend?: Trend }, name?: string): StoredVersion[] => {
+    const where = whereClause([['a.alias = ?', alias], ['a.model_name = ?', name], ['m.symbol = ?', filter.symbol], ['m.trend = ?', filter.trend]]);
+    const rows = db
+      .statement(
+        'SELECT a.model_name, a.alias, a.version AS alias_version, a.doc AS alias_doc, a.crc AS alias_crc, v.version, v.doc, v.crc ' +
+          'FROM aliases a JOIN models m ON m.name = a.model_name JOIN versions v ON v.model_name = a.model_name AND v.version = a.version ' +
+          `${where.sql} ORDER BY a.model_name`,
+      )
+      .all(...where.params) as (Row & { alias_doc: string; alias_crc: number; alias_version: number })[];
+    return rows.map((row) => {
+      // The join followed the alias row's version column: make sure the record says the same.
+      const a = db.decode(ALIASES, { ...row, doc: row.alias_doc, crc: row.alias_crc });
+      if (a.version !== row.alias_version) throw new RecordDamagedError(`alias ${a.alias} of ${a.modelName} is damaged in ${db.path} (its index column disagrees with its record); run \`signal-pool store verify\``);
+      return db.decode(VERSIONS, row);
+    });
   };
   /** The model, created when missing; refuses one that exists for another (symbol, trend). Inside a write. */
   const ensureModel = (name: string, symbol: string, trend: Trend): StoredModel => {
@@ -126,10 +161,10 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
     return existing;
   };
   /** Points `alias` at `toVersion` and appends the move to the history. Inside a write. */
-  const moveAlias = (m: StoredModel, alias: string, toVersion: number, reason: string, actor: string): StoredAliasMove => {
+  const moveAlias = (name: string, alias: string, toVersion: number, reason: string, actor: string): StoredAliasMove => {
     assertFieldName(alias, 'alias name');
-    const move: StoredAliasMove = { modelName: m.name, alias, fromVersion: m.aliases[alias] ?? null, toVersion, reason, actor, at: new Date().toISOString() };
-    db.put(MODELS, { ...m, aliases: { ...m.aliases, [alias]: toVersion } });
+    const move: StoredAliasMove = { modelName: name, alias, fromVersion: aliasOf(name, alias), toVersion, reason, actor, at: new Date().toISOString() };
+    db.put(ALIASES, { modelName: name, alias, version: toVersion });
     db.put(ALIAS_MOVES, move);
     return move;
   };
@@ -154,6 +189,7 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
       return db.write(() => {
         if (db.statement('DELETE FROM models WHERE name = ?').run(name).changes === 0) return false;
         db.statement('DELETE FROM versions WHERE model_name = ?').run(name);
+        db.statement('DELETE FROM aliases WHERE model_name = ?').run(name);
         db.statement('DELETE FROM alias_moves WHERE model_name = ?').run(name);
         return true;
       });
@@ -177,9 +213,8 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
           createdAt: new Date().toISOString(),
         };
         db.put(VERSIONS, v);
-        const updated = { ...m, latestVersion: number };
-        if (input.promote) moveAlias(updated, input.promote.alias, number, input.promote.reason, input.promote.actor);
-        else db.put(MODELS, updated);
+        db.put(MODELS, { ...m, latestVersion: number });
+        if (input.promote) moveAlias(m.name, input.promote.alias, number, input.promote.reason, input.promote.actor);
         return v;
       });
       // Built from the stored form, so the caller's tags object is not shared with what it gets back.
@@ -199,25 +234,21 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
     },
 
     async getAlias(modelName: string, alias: string): Promise<ModelVersion | null> {
-      const v = await db.read(() => {
-        const number = model(modelName)?.aliases[alias];
-        return number === undefined ? null : version(modelName, number);
-      });
+      const [v] = await db.read(() => aliased(alias, {}, modelName));
       return v ? toVersion(v) : null;
     },
 
     async setAlias(modelName: string, alias: string, number: number, request: AliasMoveRequest): Promise<AliasMove> {
       const move = await db.write(() => {
-        const m = model(modelName);
-        if (!m) throw new NotFoundError(`registered model ${modelName} not found`);
+        if (!model(modelName)) throw new NotFoundError(`registered model ${modelName} not found`);
         if (!version(modelName, number)) throw new NotFoundError(`model ${modelName} has no version ${number}`);
-        const current = m.aliases[alias] ?? null;
+        const current = aliasOf(modelName, alias);
         if (request.expectedCurrent !== undefined && request.expectedCurrent !== current) {
           throw new AliasConflictError(
             `alias ${alias} of ${modelName} points at ${describe(current)}, not ${describe(request.expectedCurrent)} as expected; nothing was changed`,
           );
         }
-        return moveAlias(m, alias, number, request.reason, request.actor);
+        return moveAlias(modelName, alias, number, request.reason, request.actor);
       });
       return toMove(move);
     },
@@ -229,18 +260,7 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
     },
 
     async listAliased(alias: string, filter = {}): Promise<ModelVersion[]> {
-      const where = whereClause([['symbol = ?', filter.symbol], ['trend = ?', filter.trend]]);
-      const versions = await db.read(() => {
-        const out: StoredVersion[] = [];
-        for (const row of db.statement(`SELECT name, doc, crc FROM models ${where.sql} ORDER BY name`).all(...where.params) as Row[]) {
-          const m = db.decode(MODELS, row);
-          const number = m.aliases[alias];
-          const v = number === undefined ? null : version(m.name, number);
-          if (v) out.push(v);
-        }
-        return out;
-      });
-      return versions.map(toVersion);
+      return (await db.read(() => aliased(alias, filter))).map(toVersion);
     },
   };
 }

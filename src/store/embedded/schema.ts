@@ -31,6 +31,11 @@ CREATE TABLE IF NOT EXISTS versions (
   model_name TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, crc INTEGER NOT NULL,
   PRIMARY KEY (model_name, version));
 
+CREATE TABLE IF NOT EXISTS aliases (
+  model_name TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, crc INTEGER NOT NULL,
+  PRIMARY KEY (model_name, alias));
+CREATE INDEX IF NOT EXISTS aliases_by_alias ON aliases (alias, model_name);
+
 CREATE TABLE IF NOT EXISTS alias_moves (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, model_name TEXT NOT NULL, alias TEXT NOT NULL, doc TEXT NOT NULL, crc INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS alias_moves_by_model ON alias_moves (model_name, alias, seq);

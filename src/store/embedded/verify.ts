@@ -23,11 +23,11 @@ import { CANDLES } from './candles.ts';
 import { listStoreEvents, STORE_EVENTS, type ListedEvent } from './events.ts';
 import { JOB_RUNS } from './jobs.ts';
 import { PREDICTIONS } from './predictions.ts';
-import { ALIAS_MOVES, MODELS, VERSIONS, type StoredModel, type StoredVersion } from './registry.ts';
+import { ALIAS_MOVES, ALIASES, MODELS, VERSIONS, type StoredAlias, type StoredVersion } from './registry.ts';
 import { RUNS } from './runs.ts';
 import { SUBSCRIPTIONS } from './subscriptions.ts';
 
-const TABLES: readonly TableSpec<never>[] = [RUNS, ARTIFACTS, MODELS, VERSIONS, ALIAS_MOVES, PREDICTIONS, CANDLES, SUBSCRIPTIONS, JOB_RUNS, STORE_EVENTS] as never;
+const TABLES: readonly TableSpec<never>[] = [RUNS, ARTIFACTS, MODELS, VERSIONS, ALIASES, ALIAS_MOVES, PREDICTIONS, CANDLES, SUBSCRIPTIONS, JOB_RUNS, STORE_EVENTS] as never;
 const CHUNK_ROWS = 500;
 
 export interface VerifyProblem {
@@ -125,12 +125,10 @@ function checkRow(db: StoreDatabase, spec: TableSpec<never>, row: Row): VerifyPr
     if (db.statement('SELECT 1 FROM artifacts WHERE id = ?').get(v.artifactId) === undefined) {
       out.push(problem(`refers to artifact ${v.artifactId}, which is not in the store: this version cannot be loaded`));
     }
-  } else if (spec === (MODELS as unknown)) {
-    const m = doc as StoredModel;
-    for (const [alias, version] of Object.entries(m.aliases)) {
-      if (db.statement('SELECT 1 FROM versions WHERE model_name = ? AND version = ?').get(m.name, version) === undefined) {
-        out.push(problem(`alias ${alias} points at version ${version}, which is not in the store`));
-      }
+  } else if (spec === (ALIASES as unknown)) {
+    const a = doc as StoredAlias;
+    if (db.statement('SELECT 1 FROM versions WHERE model_name = ? AND version = ?').get(a.modelName, a.version) === undefined) {
+      out.push(problem(`points at version ${a.version}, which is not in the store`));
     }
   }
   return out;
