@@ -28,6 +28,7 @@ export const ARTIFACTS = defineTable<StoredArtifact>({
   what: 'artifact',
   columns: ['id', 'size', 'sha256'],
   key: ['id'],
+  mutable: [],
   valuesOf: (a) => [a.id, a.size, a.sha256],
   idOf: (row) => String(row.id),
 });

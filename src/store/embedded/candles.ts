@@ -16,6 +16,7 @@ export const CANDLES = defineTable<StoredCandle>({
   what: 'candle',
   columns: ['symbol', 'date'],
   key: ['symbol', 'date'],
+  mutable: [],
   valuesOf: (c) => [c.symbol, c.date],
   idOf: (row) => `${String(row.symbol)} ${String(row.date)}`,
 });

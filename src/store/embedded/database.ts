@@ -3,7 +3,8 @@
  * the service, any CLI command, a second service replica.
  *
  * - WAL mode: readers never wait for a writer and always see the last committed state, never part of a write.
- * - synchronous=FULL: a commit is flushed to disk before the call that made it returns, as the journal store did.
+ * - Durable: a write's promise resolves only after its commit is flushed to disk, as the journal store did; the flush
+ *   (fdatasync of the WAL) runs on libuv's thread pool and is shared by concurrent writes (wal-flusher.ts).
  * - Every logical write (a new version AND its alias move, a whole prediction batch) is one transaction, begun with
  *   BEGIN IMMEDIATE so writers queue for SQLite's single write lock up front instead of failing half-way. A process
  *   killed inside a transaction leaves nothing of it: SQLite ignores uncommitted WAL frames, and the lock dies with
@@ -19,6 +20,7 @@ import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../ports.ts';
 import { checksumOf, decodeJson, encodeJson } from './json-codec.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION, type SqlValue, type TableSpec } from './schema.ts';
+import { WalFlusher } from './wal-flusher.ts';
 
 /** How long SQLite itself may block the thread waiting for a lock, per attempt. */
 const BUSY_SLICE_MS = 25;
@@ -39,6 +41,7 @@ export class StoreDatabase {
   private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
   /** Reads and writes waiting to retry after SQLITE_BUSY: close() lets them finish first. */
   private readonly waiting = new Set<Promise<unknown>>();
+  private readonly wal: WalFlusher;
   private closed = false;
 
   private constructor(
@@ -47,6 +50,7 @@ export class StoreDatabase {
     private readonly lockTimeoutMs: number,
   ) {
     this.transaction = db.transaction((fn: () => unknown) => fn());
+    this.wal = new WalFlusher(`${path}-wal`);
   }
 
   static async open(path: string, options: StoreDatabaseOptions = {}): Promise<StoreDatabase> {
@@ -64,7 +68,8 @@ export class StoreDatabase {
         const mode = db.pragma('journal_mode = WAL', { simple: true });
         if (String(mode).toLowerCase() !== 'wal') throw new Error(`SQLite refused WAL mode (journal_mode is ${String(mode)})`);
       });
-      db.pragma('synchronous = FULL');
+      // Commits are flushed by WalFlusher, off the event loop; SQLite still flushes around every checkpoint.
+      db.pragma('synchronous = NORMAL');
       // Up to 32 MiB of page cache (SQLite's default is 2 MiB): a 10,000-prediction batch then stays in memory until
       // its commit instead of spilling pages to the WAL half-way.
       db.pragma('cache_size = -32768');
@@ -89,9 +94,18 @@ export class StoreDatabase {
     return this.attempt('read', () => this.transaction.deferred(fn) as T);
   }
 
-  /** Runs `fn` as one transaction holding the write lock: all of its changes are committed, or none. */
-  write<T>(fn: () => T): Promise<T> {
-    return this.attempt('write', () => this.transaction.immediate(fn) as T);
+  /**
+   * Runs `fn` as one transaction holding the write lock: all of its changes are committed, or none. Resolves once
+   * the commit is on disk.
+   */
+  async write<T>(fn: () => T): Promise<T> {
+    const result = await this.attempt('write', () => this.transaction.immediate(fn) as T);
+    try {
+      await this.wal.flush();
+    } catch (err) {
+      throw new Error(`the write to ${this.path} was committed but could not be flushed to disk: ${(err as Error).message}`);
+    }
+    return result;
   }
 
   /** A prepared statement, cached by its SQL text. */
@@ -144,6 +158,7 @@ export class StoreDatabase {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.waiting]);
+    await this.wal.close();
     try {
       this.db.pragma('optimize');
     } catch {
@@ -207,7 +222,7 @@ function upsertSql(spec: TableSpec<never>, extraColumns: readonly string[]): str
   const columns = [...spec.columns, 'doc', 'crc', ...extraColumns];
   const insert = `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
   if (spec.key.length === 0) return insert;
-  const updates = columns.filter((c) => !spec.key.includes(c)).map((c) => `${c} = excluded.${c}`);
+  const updates = [...spec.mutable, 'doc', 'crc', ...extraColumns].map((c) => `${c} = excluded.${c}`);
   return `${insert} ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 

@@ -24,6 +24,7 @@ export const STORE_EVENTS = defineTable<StoreEvent>({
   what: 'store event',
   columns: ['kind', 'at'],
   key: [],
+  mutable: [],
   valuesOf: (e) => [e.kind, e.at],
   idOf: (row) => `#${String(row.seq ?? '?')} (${String(row.kind)})`,
 });

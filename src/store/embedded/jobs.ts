@@ -29,6 +29,7 @@ export const JOB_RUNS = defineTable<StoredJobRun>({
   what: 'job run',
   columns: ['job', 'slot', 'status', 'started_at'],
   key: ['job', 'slot'],
+  mutable: ['status', 'started_at'],
   valuesOf: (r) => [r.job, r.slot, r.status, r.startedAt],
   idOf: (row) => `${String(row.job)} ${String(row.slot)}`,
 });

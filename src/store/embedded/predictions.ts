@@ -36,6 +36,7 @@ export const PREDICTIONS = defineTable<StoredPrediction>({
   what: 'prediction',
   columns: ['id', 'model_name', 'version', 'symbol', 'trend', 'as_of', 'has_outcome'],
   key: ['id'],
+  mutable: ['has_outcome'],
   valuesOf: (p) => [p.id, p.modelName, p.version, p.symbol, p.trend, p.asOf, p.outcome === null ? 0 : 1],
   idOf: (row) => String(row.id),
 });
@@ -51,7 +52,7 @@ function toPrediction(s: StoredPrediction): Prediction {
     trend: s.trend,
     asOf: s.asOf,
     probability: s.probability,
-    features: { ...s.features },
+    features: s.features, // freshly decoded for this call: nothing else holds it
     ...(s.classifier === undefined ? {} : { classifier: s.classifier }),
     createdAt: new Date(s.createdAt),
     outcome: s.outcome === null ? null : { label: s.outcome.label, pct: s.outcome.pct, resolvedAt: new Date(s.outcome.resolvedAt) },

@@ -56,6 +56,7 @@ export const MODELS = defineTable<StoredModel>({
   what: 'registered model',
   columns: ['name', 'symbol', 'trend'],
   key: ['name'],
+  mutable: [],
   valuesOf: (m) => [m.name, m.symbol, m.trend],
   idOf: (row) => String(row.name),
 });
@@ -65,6 +66,7 @@ export const VERSIONS = defineTable<StoredVersion>({
   what: 'model version',
   columns: ['model_name', 'version'],
   key: ['model_name', 'version'],
+  mutable: [],
   valuesOf: (v) => [v.modelName, v.version],
   idOf: (row) => `${String(row.model_name)} v${String(row.version)}`,
 });
@@ -74,6 +76,7 @@ export const ALIASES = defineTable<StoredAlias>({
   what: 'alias',
   columns: ['model_name', 'alias', 'version'],
   key: ['model_name', 'alias'],
+  mutable: ['version'],
   valuesOf: (a) => [a.modelName, a.alias, a.version],
   idOf: (row) => `${String(row.model_name)} ${String(row.alias)}`,
 });
@@ -83,6 +86,7 @@ export const ALIAS_MOVES = defineTable<StoredAliasMove>({
   what: 'alias move',
   columns: ['model_name', 'alias'],
   key: [],
+  mutable: [],
   valuesOf: (h) => [h.modelName, h.alias],
   idOf: (row) => `${String(row.model_name)} ${String(row.alias)} #${String(row.seq ?? '?')}`,
 });

@@ -31,6 +31,7 @@ export const RUNS = defineTable<StoredRun>({
   what: 'run',
   columns: ['id', 'experiment', 'parent_run_id', 'symbol', 'trend', 'status', 'start_time'],
   key: ['id'],
+  mutable: ['status'],
   valuesOf: (r) => [r.id, r.experiment, r.parentRunId, r.symbol, r.trend, r.status, r.startTime],
   idOf: (row) => String(row.id),
 });

@@ -18,7 +18,6 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL, start_time TEXT NOT NULL, doc TEXT NOT NULL, crc INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS runs_by_start ON runs (start_time, id);
 CREATE INDEX IF NOT EXISTS runs_by_parent ON runs (parent_run_id, start_time);
-CREATE INDEX IF NOT EXISTS runs_by_symbol ON runs (symbol, trend, start_time);
 
 CREATE TABLE IF NOT EXISTS artifacts (
   id TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, doc TEXT NOT NULL, crc INTEGER NOT NULL,
@@ -73,6 +72,11 @@ export interface TableSpec<D> {
   readonly columns: readonly string[];
   /** The columns forming the primary key (empty for append-only tables keyed by an automatic sequence). */
   readonly key: readonly string[];
+  /**
+   * The columns an update of an existing record can change (besides doc and crc). The others are fixed once the
+   * record exists, so an update leaves their index entries alone: fewer pages written per commit.
+   */
+  readonly mutable: readonly string[];
   readonly valuesOf: (doc: D) => readonly SqlValue[];
   /** A record's id for reports, from its columns (which stay readable when the document is damaged). */
   readonly idOf: (row: Record<string, unknown>) => string;

@@ -16,6 +16,7 @@ export const SUBSCRIPTIONS = defineTable<StoredSubscription>({
   what: 'subscription',
   columns: ['platform', 'chat_id'],
   key: ['platform', 'chat_id'],
+  mutable: [],
   valuesOf: (s) => [s.platform, s.chatId],
   idOf: (row) => `${String(row.platform)}:${String(row.chat_id)}`,
 });
