@@ -19,13 +19,20 @@ export class WalFlusher {
   private inode = -1;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
+  private readonly syncFile: () => Promise<void>;
 
-  constructor(private readonly walPath: string) {}
+  /** `syncFile` replaces the fdatasync of the WAL (tests count and pace the flushes with it). */
+  constructor(
+    private readonly walPath: string,
+    syncFile?: () => Promise<void>,
+  ) {
+    this.syncFile = syncFile ?? (() => this.syncWal());
+  }
 
   /** Resolves once everything committed before the call is on disk. */
   flush(): Promise<void> {
     if (this.running === null) {
-      this.running = this.sync().finally(() => {
+      this.running = this.syncFile().finally(() => {
         this.running = null;
       });
       return this.running;
@@ -46,7 +53,7 @@ export class WalFlusher {
     this.handle = null;
   }
 
-  private async sync(): Promise<void> {
+  private async syncWal(): Promise<void> {
     // The WAL keeps its inode while any connection has the database open (ours does), but re-check rather than
     // flush a file that is no longer the WAL.
     let current: number;
