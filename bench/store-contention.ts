@@ -9,7 +9,6 @@
  * Load: autocannon in a worker thread at a fixed overall rate, so the latency measures the service and not a queue
  * of requests the generator keeps full. Target: p99 <= 20 ms with the CLI deploy writing. Reported, never asserted.
  */
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -19,29 +18,12 @@ import { registeredModelName } from '../src/store/ports.ts';
 import { TRENDS } from '../src/data/candle.ts';
 import { childEnv, collect, runCli, spawnTs, startService } from '../test/helpers/processes.ts';
 import { SYMBOLS, versionTags } from './store-records.ts';
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+import { autocannon, latencySummary as summary } from './load.ts';
 
 const TARGET_P99_MS = 20;
 const CONNECTIONS = 10;
 const RATE = Number(process.env.BENCH_MODELS_RATE ?? 500);
 const DURATION_S = Number(process.env.BENCH_MODELS_SECONDS ?? 10);
-
-const summary = (r: AutocannonResult) => ({
-  reqPerSec: Math.round(r.requests.average),
-  p50Ms: r.latency.p50,
-  p99Ms: r.latency.p99,
-  maxMs: r.latency.max,
-  requests: r.requests.total,
-  errors: r.errors + r.timeouts + r.non2xx,
-});
 
 export async function modelsWhileWriting(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(os.tmpdir(), 'signal-pool-bench-contention-'));

@@ -17,7 +17,8 @@
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../ports.ts';
+import { StoreUnavailableError, type Page } from '../ports.ts';
+import { pageOf, type NormalizedPage } from '../paging.ts';
 import { checksumOf, decodeJson, encodeJson } from './json-codec.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION, type SqlValue, type TableSpec } from './schema.ts';
 import { WalFlusher } from './wal-flusher.ts';
@@ -126,6 +127,18 @@ export class StoreDatabase {
     const json = encodeJson(doc);
     const extraColumns = Object.keys(extra);
     this.statement(upsertSql(spec, extraColumns)).run(...spec.valuesOf(doc), json, checksumOf(json), ...Object.values(extra));
+  }
+
+  /**
+   * One page of a filtered, sorted list, and how many records match in all; call inside read(). `select` names the
+   * columns spec.idOf needs besides doc and crc.
+   */
+  page<D>(spec: TableSpec<D>, query: { select: string; where: { sql: string; params: SqlValue[] }; orderBy: string; page: NormalizedPage }): Page<D> {
+    const { select, where, orderBy, page } = query;
+    const total = (this.statement(`SELECT count(*) AS n FROM ${spec.table} ${where.sql}`).get(...where.params) as { n: number }).n;
+    const rows = this.statement(`SELECT ${select}, doc, crc FROM ${spec.table} ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+      .all(...where.params, page.limit, page.offset) as ({ doc: string; crc: number } & Record<string, unknown>)[];
+    return pageOf(rows.map((row) => this.decode(spec, row)), total, page);
   }
 
   /** Decodes a row's document after checking its checksum; a mismatch names the record. */

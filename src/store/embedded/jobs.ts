@@ -5,7 +5,7 @@
  */
 import type { JobRun, JobRunStore, JobStatus, JsonValue } from '../ports.ts';
 import { NotFoundError } from '../ports.ts';
-import { normalizePage, pageOf } from '../paging.ts';
+import { normalizePage } from '../paging.ts';
 import { assertNonEmpty } from '../validate.ts';
 import { canReclaim, JOB_END_STATUSES } from '../job-rules.ts';
 import type { StoreDatabase } from './database.ts';
@@ -108,13 +108,8 @@ export function embeddedJobs(db: StoreDatabase): JobRunStore {
         ['substr(job, 1, length(?)) = ?', filter.jobPrefix],
         ['status = ?', filter.status],
       ]);
-      return db.read(() => {
-        const total = (db.statement(`SELECT count(*) AS n FROM job_runs ${where.sql}`).get(...where.params) as { n: number }).n;
-        const rows = db
-          .statement(`SELECT job, slot, doc, crc FROM job_runs ${where.sql} ORDER BY started_at DESC, job ASC, slot DESC LIMIT ? OFFSET ?`)
-          .all(...where.params, page.limit, page.offset) as Row[];
-        return pageOf(rows.map((r) => toJobRun(db.decode(JOB_RUNS, r))), total, page);
-      });
+      const found = await db.read(() => db.page(JOB_RUNS, { select: 'job, slot', where, orderBy: 'started_at DESC, job ASC, slot DESC', page }));
+      return { ...found, items: found.items.map(toJobRun) };
     },
   };
 }

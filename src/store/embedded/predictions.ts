@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NewPrediction, Prediction, PredictionFilter, PredictionOutcome, PredictionStore } from '../ports.ts';
 import { NotFoundError } from '../ports.ts';
-import { normalizePage, pageOf } from '../paging.ts';
+import { normalizePage } from '../paging.ts';
 import { assertDay, assertOutcome, assertPrediction } from '../validate.ts';
 import type { StoreDatabase } from './database.ts';
 import { defineTable } from './schema.ts';
@@ -132,14 +132,10 @@ export function embeddedPredictions(db: StoreDatabase): PredictionStore {
         ['as_of <= ?', filter.to],
         ['has_outcome = ?', filter.hasOutcome],
       ]);
-      return db.read(() => {
-        const total = (db.statement(`SELECT count(*) AS n FROM predictions ${where.sql}`).get(...where.params) as { n: number }).n;
-        // Newest as-of first; then model name, newest version, id, so pages are stable. Mongo sorts the same way.
-        const rows = db
-          .statement(`SELECT id, doc, crc FROM predictions ${where.sql} ORDER BY as_of DESC, model_name ASC, version DESC, id ASC LIMIT ? OFFSET ?`)
-          .all(...where.params, page.limit, page.offset) as Row[];
-        return pageOf(rows.map((r) => toPrediction(db.decode(PREDICTIONS, r))), total, page);
-      });
+      // Newest as-of first; then model name, newest version, id, so pages are stable. Mongo sorts the same way.
+      const orderBy = 'as_of DESC, model_name ASC, version DESC, id ASC';
+      const found = await db.read(() => db.page(PREDICTIONS, { select: 'id', where, orderBy, page }));
+      return { ...found, items: found.items.map(toPrediction) };
     },
 
     async setOutcome(id: string, outcome: PredictionOutcome): Promise<Prediction> {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExperimentStore, JsonValue, NewRun, Run, RunFilter, RunPatch, RunStatus } from '../ports.ts';
 import { NotFoundError } from '../ports.ts';
-import { normalizePage, pageOf } from '../paging.ts';
+import { normalizePage } from '../paging.ts';
 import { assertDate, assertMapKeys, assertMetrics, assertNonEmpty } from '../validate.ts';
 import type { StoreDatabase } from './database.ts';
 import { defineTable } from './schema.ts';
@@ -139,14 +139,9 @@ export function embeddedRuns(db: StoreDatabase): ExperimentStore {
         ['start_time >= ?', filter.startedAfter?.toISOString()],
         ['start_time < ?', filter.startedBefore?.toISOString()],
       ]);
-      return db.read(() => {
-        const total = (db.statement(`SELECT count(*) AS n FROM runs ${where.sql}`).get(...where.params) as { n: number }).n;
-        // Newest first; ISO-8601 strings of the same shape sort like the instants they name.
-        const rows = db
-          .statement(`SELECT id, doc, crc FROM runs ${where.sql} ORDER BY start_time DESC, id DESC LIMIT ? OFFSET ?`)
-          .all(...where.params, page.limit, page.offset) as Row[];
-        return pageOf(rows.map((r) => toRun(db.decode(RUNS, r))), total, page);
-      });
+      // Newest first; ISO-8601 strings of the same shape sort like the instants they name.
+      const found = await db.read(() => db.page(RUNS, { select: 'id', where, orderBy: 'start_time DESC, id DESC', page }));
+      return { ...found, items: found.items.map(toRun) };
     },
 
     async deleteRun(id: string): Promise<boolean> {
