@@ -40,7 +40,7 @@ export interface StoreDatabaseOptions {
 export class StoreDatabase {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
-  /** Reads and writes waiting to retry after SQLITE_BUSY: close() lets them finish first. */
+  /** Writes (until flushed) and reads waiting to retry after SQLITE_BUSY: close() lets them finish first. */
   private readonly waiting = new Set<Promise<unknown>>();
   private readonly wal: WalFlusher;
   private closed = false;
@@ -99,14 +99,18 @@ export class StoreDatabase {
    * Runs `fn` as one transaction holding the write lock: all of its changes are committed, or none. Resolves once
    * the commit is on disk.
    */
-  async write<T>(fn: () => T): Promise<T> {
-    const result = await this.attempt('write', () => this.transaction.immediate(fn) as T);
-    try {
-      await this.wal.flush();
-    } catch (err) {
-      throw new Error(`the write to ${this.path} was committed but could not be flushed to disk: ${(err as Error).message}`);
-    }
-    return result;
+  write<T>(fn: () => T): Promise<T> {
+    return this.track(
+      (async () => {
+        const result = await this.attempt('write', () => this.transaction.immediate(fn) as T);
+        try {
+          await this.wal.flush();
+        } catch (err) {
+          throw new Error(`the write to ${this.path} was committed but could not be flushed to disk: ${(err as Error).message}`);
+        }
+        return result;
+      })(),
+    );
   }
 
   /** A prepared statement, cached by its SQL text. */
@@ -202,13 +206,17 @@ export class StoreDatabase {
     } catch (err) {
       if (!isSqliteError(err, 'SQLITE_BUSY')) return Promise.reject(err);
     }
-    const retry = this.retryWhileBusy(what, fn);
-    this.waiting.add(retry);
-    void retry.then(
-      () => this.waiting.delete(retry),
-      () => this.waiting.delete(retry),
+    return this.track(this.retryWhileBusy(what, fn));
+  }
+
+  /** Registers an operation that close() must let finish. */
+  private track<T>(operation: Promise<T>): Promise<T> {
+    this.waiting.add(operation);
+    void operation.then(
+      () => this.waiting.delete(operation),
+      () => this.waiting.delete(operation),
     );
-    return retry;
+    return operation;
   }
 
   private async retryWhileBusy<T>(what: string, fn: () => T): Promise<T> {
