@@ -22,6 +22,7 @@ import { pageOf, type NormalizedPage } from '../paging.ts';
 import { checksumOf, decodeJson, encodeJson } from './json-codec.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION, type SqlValue, type TableSpec } from './schema.ts';
 import { WalFlusher } from './wal-flusher.ts';
+import { DecodeCache } from './decode-cache.ts';
 
 /** How long SQLite itself may block the thread waiting for a lock, per attempt. */
 const BUSY_SLICE_MS = 25;
@@ -43,6 +44,8 @@ export class StoreDatabase {
   /** Writes (until flushed) and reads waiting to retry after SQLITE_BUSY: close() lets them finish first. */
   private readonly waiting = new Set<Promise<unknown>>();
   private readonly wal: WalFlusher;
+  /** Decoded registry documents (versions, aliases, models), by their text. */
+  private readonly decoded = new DecodeCache(2000);
   private closed = false;
 
   private constructor(
@@ -147,12 +150,17 @@ export class StoreDatabase {
 
   /** Decodes a row's document after checking its checksum; a mismatch names the record. */
   decode<D>(spec: TableSpec<D>, row: { doc: string; crc: number } & Record<string, unknown>): D {
+    if (spec.cached) {
+      const known = this.decoded.get<D>(row.doc);
+      if (known !== undefined) return known;
+    }
     if (checksumOf(row.doc) !== row.crc) {
       throw new RecordDamagedError(
         `${spec.what} ${spec.idOf(row)} is damaged in ${this.path} (checksum mismatch); run \`signal-pool store verify\` to list every damaged record`,
       );
     }
-    return decodeJson<D>(row.doc);
+    const doc = decodeJson<D>(row.doc);
+    return spec.cached ? this.decoded.set(row.doc, doc) : doc;
   }
 
   /** True when the database file is still there and answers a query. */

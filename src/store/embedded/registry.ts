@@ -54,6 +54,7 @@ export interface StoredVersion {
 export const MODELS = defineTable<StoredModel>({
   table: 'models',
   what: 'registered model',
+  cached: true,
   columns: ['name', 'symbol', 'trend'],
   key: ['name'],
   mutable: [],
@@ -64,6 +65,7 @@ export const MODELS = defineTable<StoredModel>({
 export const VERSIONS = defineTable<StoredVersion>({
   table: 'versions',
   what: 'model version',
+  cached: true,
   columns: ['model_name', 'version'],
   key: ['model_name', 'version'],
   mutable: [],
@@ -74,6 +76,7 @@ export const VERSIONS = defineTable<StoredVersion>({
 export const ALIASES = defineTable<StoredAlias>({
   table: 'aliases',
   what: 'alias',
+  cached: true,
   columns: ['model_name', 'alias', 'version'],
   key: ['model_name', 'alias'],
   mutable: ['version'],

@@ -80,6 +80,8 @@ export interface TableSpec<D> {
   readonly valuesOf: (doc: D) => readonly SqlValue[];
   /** A record's id for reports, from its columns (which stay readable when the document is damaged). */
   readonly idOf: (row: Record<string, unknown>) => string;
+  /** Keep decoded documents (decode-cache.ts): for small, hot, rarely changing tables (the registry). */
+  readonly cached?: boolean;
 }
 
 export function defineTable<D>(spec: TableSpec<D>): TableSpec<D> {
