@@ -10,7 +10,6 @@
  *
  * Targets (issue 5): >= 2000 req/s with p99 <= 20 ms, for each endpoint.
  */
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { buildApi } from '../src/api/server.ts';
@@ -18,20 +17,9 @@ import { silentLogger } from '../src/app/logger.ts';
 import type { DeployedModel, PredictionView, SignalPoolServices } from '../src/app/services.ts';
 import { TRENDS, type Trend } from '../src/data/candle.ts';
 import type { Store } from '../src/store/ports.ts';
+import { autocannon, latencySummary, type AutocannonResult } from './load.ts';
+import { FEATURES, SYMBOLS } from './store-records.ts';
 
-/** The part of autocannon's result we read (the package ships no types). */
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-const SYMBOLS = ['BTC', 'ETH', 'BNB', 'SOL', 'XRP', 'ADA', 'AVAX', 'DOGE', 'DOT', 'LINK', 'MATIC', 'LTC', 'BCH', 'UNI', 'ATOM', 'XLM', 'ETC', 'FIL', 'AAVE', 'GRT'];
-const FEATURES = Array.from({ length: 19 }, (_, i) => `feature_${i}`);
 const TARGET_RPS = 2000;
 const TARGET_P99_MS = 20;
 const DURATION_S = 5;
@@ -69,12 +57,7 @@ function benchServices(): SignalPoolServices {
 function summarise(r: AutocannonResult) {
   const ok = r.errors === 0 && r.timeouts === 0 && r.non2xx === 0;
   return {
-    reqPerSec: Math.round(r.requests.average),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    maxMs: r.latency.max,
-    requests: r.requests.total,
-    errors: r.errors + r.timeouts + r.non2xx,
+    ...latencySummary(r),
     targets: { minReqPerSec: TARGET_RPS, maxP99Ms: TARGET_P99_MS },
     met: ok && r.requests.average >= TARGET_RPS && r.latency.p99 <= TARGET_P99_MS,
   };

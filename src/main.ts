@@ -13,6 +13,7 @@ import { openStore } from './store/open-store.ts';
 import { buildApi } from './api/server.ts';
 import { createScheduler, installSignalHandlers, logNotifier, scheduledJobs } from '../jobs/index.ts';
 import { startChatPlatforms } from './chat/start.ts';
+import { checkStoreAtStart } from './app/store-check.ts';
 
 let config;
 try {
@@ -27,7 +28,10 @@ const owner = `${hostname()}:${process.pid}`;
 
 let store;
 try {
-  store = await openStore({ mongoUri: config.store.mongoUri, mongoDb: config.store.mongoDb, dataDir: config.store.dataDir, connectTimeoutMs: config.store.connectTimeoutMs });
+  store = await openStore({
+    mongoUri: config.store.mongoUri, mongoDb: config.store.mongoDb, dataDir: config.store.dataDir, connectTimeoutMs: config.store.connectTimeoutMs,
+    onNotice: (n) => logger[n.level](`store: ${n.message}`),
+  });
 } catch (err) {
   logger.error(`Could not open the store: ${(err as Error).message}`);
   process.exit(1);
@@ -58,6 +62,7 @@ if (config.http.enabled) {
   stopFns.unshift(() => api.close());
 }
 stopFns.push(() => store.close());
+void checkStoreAtStart(store, logger);
 installSignalHandlers(stopFns, { timeoutMs: 20_000, exit: (code) => process.exit(code), logger });
 
 if (await needsBootstrap(services)) {

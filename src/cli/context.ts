@@ -1,6 +1,6 @@
 /**
  * What a CLI command needs, built lazily from the configuration: the store is opened only by commands that use it
- * (so `features` never takes the store lock), and everything is closed when the command ends.
+ * (`features` never opens it), and everything is closed when the command ends.
  */
 import { loadConfig } from '../../config/load.ts';
 import { secretsOf, type AppConfig } from '../../config/schema.ts';
@@ -35,7 +35,11 @@ export function createCliContext(opts: { dataDir?: string; logLevel?: string } =
     config,
     logger,
     provider: () => (provider ??= providerFromConfig(config, (msg) => logger.warn(msg))),
-    store: () => (store ??= openStore({ mongoUri: config.store.mongoUri, mongoDb: config.store.mongoDb, dataDir: config.store.dataDir, connectTimeoutMs: config.store.connectTimeoutMs })),
+    store: () => (store ??= openStore({
+      mongoUri: config.store.mongoUri, mongoDb: config.store.mongoDb, dataDir: config.store.dataDir, connectTimeoutMs: config.store.connectTimeoutMs,
+      // An import of an old journal store is news on the command line too, whatever the log level.
+      onNotice: (n) => process.stderr.write(`signal-pool: store: ${n.message}\n`),
+    })),
     services: () => (services ??= ctx.store().then((s) => createServices({ config, store: s, provider: ctx.provider(), logger }))),
     async close() {
       if (store) await (await store).close();

@@ -15,6 +15,7 @@ import { listModelsCommand } from './models.ts';
 import { reportCommand } from './report.ts';
 import { chatCommand } from './chat.ts';
 import { evaluateCommand } from './evaluate.ts';
+import { migrateStoreCommand, verifyStoreCommand } from './store.ts';
 
 // `signal-pool features ... | head` closes the pipe early; that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -107,6 +108,17 @@ export function buildProgram(): Command {
     .description('try every chat command in the terminal (images are written to files)')
     .option('--images <dir>', 'where images are written', 'out/chat')
     .action((o) => withContext(o, (ctx) => chatCommand(ctx, o)));
+
+  const store = program.command('store').description('maintenance of the embedded store (SIGNAL_POOL_DATA_DIR)');
+  store.command('verify')
+    .description('check every record and artifact checksum; list what is intact and what is not; exit 1 on damage')
+    .option('--dir <dir>', 'data directory (default: SIGNAL_POOL_DATA_DIR or var/store)')
+    .option('--json', 'the full report as JSON')
+    .action((o) => withContext({}, (ctx) => verifyStoreCommand(ctx, o, out)));
+  store.command('migrate')
+    .description('import a journal store (format 1) into the SQLite store; opening the store does it too')
+    .option('--dir <dir>', 'data directory (default: SIGNAL_POOL_DATA_DIR or var/store)')
+    .action((o) => withContext({}, (ctx) => migrateStoreCommand(ctx, o, out)));
 
   return program;
 }

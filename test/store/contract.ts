@@ -1,7 +1,8 @@
 /**
  * The storage contract suite: the behaviour src/store/ports.ts promises, checked the same way against every
  * implementation (embedded.test.ts always, mongo.test.ts when MONGODB_URI is set). Each test gets a fresh, empty
- * store from `makeStore` and disposes of it.
+ * store from `makeStore` and disposes of it. The multi-process cases (multi-process.ts) open the same store from
+ * other processes, the service and the CLI included.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,9 @@ import type { Candle } from '../../src/data/candle.ts';
 import type { NewPrediction, NewVersion, Store, VersionTags } from '../../src/store/ports.ts';
 import { AliasConflictError, NotFoundError, registeredModelName } from '../../src/store/ports.ts';
 import { decodeArtifact, encodeArtifact } from '../../src/store/artifact-format.ts';
+import { runMultiProcessContract, type SharedStore, type StoreCapabilities } from './multi-process.ts';
+
+export type { SharedStore, StoreCapabilities };
 
 export interface StoreHandle {
   readonly store: Store;
@@ -17,9 +21,11 @@ export interface StoreHandle {
   reopen(): Promise<Store>;
   /** Closes whatever is open and removes the data. */
   cleanup(): Promise<void>;
+  /** How other processes (children, the service, the CLI) open this same store. */
+  readonly shared: SharedStore;
 }
 
-export function runStoreContract(name: string, makeStore: () => Promise<StoreHandle>): void {
+export function runStoreContract(name: string, makeStore: () => Promise<StoreHandle>, capabilities: StoreCapabilities): void {
   async function withStore(fn: (store: Store, handle: StoreHandle) => Promise<void>): Promise<void> {
     const handle = await makeStore();
     try {
@@ -515,6 +521,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreHan
         assert.equal(await store.ping(), false);
         await store.close(); // idempotent
       }));
+
+    runMultiProcessContract(withStore, capabilities);
   });
 }
 

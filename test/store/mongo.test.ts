@@ -1,7 +1,7 @@
 /**
- * The MongoDB store. The contract suite runs only when MONGODB_URI points at a server (no server can be installed
- * on the CI machines); each test then uses its own throw-away database. The start-up failure path needs no server
- * and always runs.
+ * The MongoDB store. The contract suite, its multi-process cases included, runs only when MONGODB_URI points at a
+ * server (no server can be installed on the CI machines); each test then uses its own throw-away database. The
+ * start-up failure path needs no server and always runs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,8 +43,12 @@ if (uri) {
         await store.close();
         await dropDatabase(dbName);
       },
+      shared: {
+        options: { mongoUri: uri, mongoDb: dbName, dataDir: 'unused-with-mongodb', connectTimeoutMs: 10_000 },
+        env: { MONGODB_URI: uri, SIGNAL_POOL_MONGO_DB: dbName },
+      },
     };
-  });
+  }, { denseVersionsAfterCrash: false, atomicBatches: false });
 
   test('mongo: a registration left pending by a crashed process is invisible and rolled back at start-up', async () => {
     const dbName = freshName();

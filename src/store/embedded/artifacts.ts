@@ -1,21 +1,21 @@
 /**
- * Model artifacts on the embedded store: each one is its own file, `artifacts/<id>.bin`, written to a temporary
- * name, flushed and renamed into place; its size and sha256 are recorded in the journal `artifacts.jsonl` only after
- * the file is complete. So an artifact id is only ever handed out for a file that is whole, and reading it back
- * re-checks the checksum, so a file damaged on disk is reported rather than returned.
+ * Model artifacts on the embedded store: the bytes live in the database (table `artifacts`, a BLOB per artifact)
+ * with their size and sha256, written in one transaction. So an artifact id is only ever handed out for complete
+ * content, there are no orphan files for concurrent processes to race over, and a reader re-checks the sha256, so
+ * content damaged on disk is reported rather than returned.
+ *
+ * Measured against files beside the database (README, "The embedded store"): a 200 KB artifact is faster in the
+ * database (put 3-4 ms vs 8-12 ms with the file's fsync and rename), a 20 MB one slower (put 0.3 s vs 0.05-0.1 s);
+ * real artifacts of the pool range from 2 KB to about 3 MB.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ArtifactStore, JsonValue } from '../ports.ts';
 import { NotFoundError } from '../ports.ts';
 import { ArtifactError } from '../artifact-format.ts';
-import { isAtomicTempFile, writeFileAtomic } from './fs-durable.ts';
-import type { JournaledState } from './journaled-state.ts';
+import type { StoreDatabase } from './database.ts';
+import { defineTable } from './schema.ts';
 
-const ARTIFACTS = 'artifacts';
-
-interface StoredArtifact {
+export interface StoredArtifact {
   id: string;
   size: number;
   sha256: string;
@@ -23,67 +23,51 @@ interface StoredArtifact {
   createdAt: string;
 }
 
-const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const ARTIFACTS = defineTable<StoredArtifact>({
+  table: 'artifacts',
+  what: 'artifact',
+  columns: ['id', 'size', 'sha256'],
+  key: ['id'],
+  mutable: [],
+  valuesOf: (a) => [a.id, a.size, a.sha256],
+  idOf: (row) => String(row.id),
+});
 
-export function embeddedArtifacts(db: JournaledState, dir: string): ArtifactStore {
-  const fileOf = (id: string) => join(dir, `${id}.bin`);
+export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** Why stored bytes do not match their record, or null when they do. */
+export function artifactMismatch(record: StoredArtifact, bytes: Uint8Array): string | null {
+  const sha256 = sha256Of(bytes);
+  if (bytes.byteLength === record.size && sha256 === record.sha256) return null;
+  return (
+    `expected ${record.size} bytes with sha256 ${record.sha256.slice(0, 12)}..., ` +
+    `found ${bytes.byteLength} bytes with sha256 ${sha256.slice(0, 12)}...`
+  );
+}
+
+export function embeddedArtifacts(db: StoreDatabase): ArtifactStore {
   return {
     async putArtifact(bytes: Uint8Array, meta: Record<string, JsonValue> = {}): Promise<string> {
       if (!(bytes instanceof Uint8Array)) throw new TypeError('artifact bytes must be a Uint8Array');
-      const id = randomUUID();
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      await writeFileAtomic(fileOf(id), bytes);
-      const record: StoredArtifact = { id, size: bytes.byteLength, sha256, meta: { ...meta }, createdAt: new Date().toISOString() };
-      return db.write(() => ({ ops: [{ op: 'put', c: ARTIFACTS, k: id, v: record }], result: id }));
+      const record: StoredArtifact = { id: randomUUID(), size: bytes.byteLength, sha256: sha256Of(bytes), meta: { ...meta }, createdAt: new Date().toISOString() };
+      const blob = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      await db.write(() => db.put(ARTIFACTS, record, { bytes: blob }));
+      return record.id;
     },
 
     async getArtifact(id: string): Promise<Uint8Array> {
-      const record = ID_PATTERN.test(id) ? db.read().get<StoredArtifact>(ARTIFACTS, id) : undefined;
-      if (!record) throw new NotFoundError(`artifact ${id} not found`);
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(fileOf(id));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ArtifactError(`artifact ${id} is recorded but its file ${fileOf(id)} is missing`);
-        throw err;
-      }
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      if (bytes.byteLength !== record.size || sha256 !== record.sha256) {
-        throw new ArtifactError(
-          `artifact ${id} is corrupt on disk (${fileOf(id)}): expected ${record.size} bytes with sha256 ${record.sha256.slice(0, 12)}..., ` +
-            `found ${bytes.byteLength} bytes with sha256 ${sha256.slice(0, 12)}...`,
-        );
-      }
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const row = await db.read(
+        () => db.statement('SELECT id, doc, crc, bytes FROM artifacts WHERE id = ?').get(id) as { id: string; doc: string; crc: number; bytes: Buffer } | undefined,
+      );
+      if (!row) throw new NotFoundError(`artifact ${id} not found`);
+      const record = db.decode(ARTIFACTS, row);
+      const mismatch = artifactMismatch(record, row.bytes);
+      if (mismatch) throw new ArtifactError(`artifact ${id} is corrupt in the store (${db.path}): ${mismatch}`);
+      return new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength);
     },
 
     async deleteArtifact(id: string): Promise<boolean> {
-      if (!ID_PATTERN.test(id)) return false;
-      const existed = await db.write((state) =>
-        state.has(ARTIFACTS, id) ? { ops: [{ op: 'del', c: ARTIFACTS, k: id }], result: true } : { ops: [], result: false },
-      );
-      // The record goes first: a crash before the file is removed leaves an orphan file, cleaned at the next open.
-      if (existed) await rm(fileOf(id), { force: true });
-      return existed;
+      return db.write(() => db.statement('DELETE FROM artifacts WHERE id = ?').run(id).changes > 0);
     },
   };
-}
-
-/**
- * Removes what an interrupted put or delete left behind: temporary files and files without a journal record.
- * Runs at open, while the directory lock is held, so no put is in progress.
- */
-export async function removeOrphanArtifacts(db: JournaledState, dir: string): Promise<number> {
-  await mkdir(dir, { recursive: true });
-  const state = db.read();
-  let removed = 0;
-  for (const name of await readdir(dir)) {
-    const id = name.endsWith('.bin') ? name.slice(0, -4) : null;
-    if (isAtomicTempFile(name) || (id !== null && !state.has(ARTIFACTS, id))) {
-      await rm(join(dir, name), { force: true });
-      removed++;
-    }
-  }
-  return removed;
 }

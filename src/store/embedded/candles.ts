@@ -1,59 +1,68 @@
 /**
- * The candle cache on the embedded store (journal `candles.jsonl`): one collection per symbol, keyed by date, so a
- * daily refresh upserts only the new or changed days.
+ * The candle cache on the embedded store (table `candles`), keyed by (symbol, date), so a daily refresh upserts only
+ * the new or changed days.
  */
 import type { Candle } from '../../data/candle.ts';
 import type { CandleCache } from '../ports.ts';
 import { assertCandle, assertDay, assertNonEmpty } from '../validate.ts';
-import type { JournalOp } from './journal.ts';
-import type { JournaledState } from './journaled-state.ts';
+import type { StoreDatabase } from './database.ts';
+import { defineTable } from './schema.ts';
+import { whereClause } from './sql.ts';
 
-const collectionOf = (symbol: string) => `candles:${symbol}`;
+export type StoredCandle = Candle & { symbol: string };
+
+export const CANDLES = defineTable<StoredCandle>({
+  table: 'candles',
+  what: 'candle',
+  columns: ['symbol', 'date'],
+  key: ['symbol', 'date'],
+  mutable: [],
+  valuesOf: (c) => [c.symbol, c.date],
+  idOf: (row) => `${String(row.symbol)} ${String(row.date)}`,
+});
+
+type Row = { symbol: string; date: string; doc: string; crc: number };
 
 const sameCandle = (a: Candle, b: Candle) =>
   a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
 
-const copy = (c: Candle): Candle => ({ date: c.date, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume });
+const toCandle = (c: Candle): Candle => ({ date: c.date, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume });
 
-export function embeddedCandles(db: JournaledState): CandleCache {
+export function embeddedCandles(db: StoreDatabase): CandleCache {
   return {
     async upsertCandles(symbol: string, candles: readonly Candle[]): Promise<number> {
       assertNonEmpty(symbol, 'candle symbol');
       for (const c of candles) assertCandle(symbol, c);
-      return db.write((state) => {
-        const latest = new Map<string, Candle>(); // the last row wins when a date repeats in the input
-        for (const c of candles) latest.set(c.date, copy(c));
-        const ops: JournalOp[] = [];
+      const latest = new Map<string, Candle>(); // the last row wins when a date repeats in the input
+      for (const c of candles) latest.set(c.date, toCandle(c));
+      return db.write(() => {
+        let changed = 0;
+        const find = db.statement('SELECT symbol, date, doc, crc FROM candles WHERE symbol = ? AND date = ?');
         for (const [date, candle] of latest) {
-          const stored = state.get<Candle>(collectionOf(symbol), date);
-          if (!stored || !sameCandle(stored, candle)) ops.push({ op: 'put', c: collectionOf(symbol), k: date, v: candle });
+          const row = find.get(symbol, date) as Row | undefined;
+          if (row && sameCandle(db.decode(CANDLES, row), candle)) continue;
+          db.put(CANDLES, { symbol, ...candle });
+          changed++;
         }
-        return { ops, result: ops.length };
+        return changed;
       });
     },
 
     async getCandles(symbol: string, range: { from?: string; to?: string } = {}): Promise<Candle[]> {
       if (range.from !== undefined) assertDay(range.from, 'candle range "from"');
       if (range.to !== undefined) assertDay(range.to, 'candle range "to"');
-      return db
-        .read()
-        .values<Candle>(collectionOf(symbol))
-        .filter((c) => (range.from === undefined || c.date >= range.from) && (range.to === undefined || c.date <= range.to))
-        .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-        .map(copy);
+      const where = whereClause([['symbol = ?', symbol], ['date >= ?', range.from], ['date <= ?', range.to]]);
+      const rows = await db.read(() => db.statement(`SELECT symbol, date, doc, crc FROM candles ${where.sql} ORDER BY date`).all(...where.params) as Row[]);
+      return rows.map((r) => toCandle(db.decode(CANDLES, r)));
     },
 
     async lastCandleDate(symbol: string): Promise<string | null> {
-      let last: string | null = null;
-      for (const c of db.read().values<Candle>(collectionOf(symbol))) if (last === null || c.date > last) last = c.date;
-      return last;
+      const row = await db.read(() => db.statement('SELECT max(date) AS last FROM candles WHERE symbol = ?').get(symbol) as { last: string | null });
+      return row.last;
     },
 
     async deleteCandles(symbol: string): Promise<number> {
-      return db.write((state) => {
-        const ops: JournalOp[] = state.values<Candle>(collectionOf(symbol)).map((c) => ({ op: 'del', c: collectionOf(symbol), k: c.date }));
-        return { ops, result: ops.length };
-      });
+      return db.write(() => db.statement('DELETE FROM candles WHERE symbol = ?').run(symbol).changes);
     },
   };
 }

@@ -1,9 +1,11 @@
 /**
- * One process at a time per data directory.
+ * The legacy lock file of a data directory, `<dataDir>/LOCK`.
  *
- * The embedded store keeps its state in memory and appends to journals; two processes doing that on the same files
- * would overwrite each other's records. So opening takes a lock file, `<dataDir>/LOCK`, created with O_EXCL (the
- * create fails if the file exists, atomically) and holding the owner's pid, host and start time.
+ * The journal store (format 1) kept its state in memory and appended to journals, so only one process at a time
+ * could open a data directory: opening created `LOCK` with O_EXCL (the create fails if the file exists, atomically)
+ * holding the owner's pid, host and start time. The SQLite store needs no such lock for normal use. It takes this
+ * one only while it imports a journal store (legacy-import.ts), so that an older Signal Pool still running on the
+ * directory is detected, none can start during the import, and two new processes do not import twice.
  *
  * A lock left behind by a process that died (kill -9, power cut) is stale: when its pid is no longer running on this
  * host, the next open takes it over. A lock from another host (a shared network directory) cannot be checked and is
@@ -15,11 +17,13 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { StoreLockedError } from '../ports.ts';
 
-interface LockContent {
+export interface LockContent {
   readonly pid: number;
   readonly host: string;
   readonly since: string;
   readonly token: string;
+  /** Why it is held; absent in locks written by the journal store itself. */
+  readonly purpose?: string;
 }
 
 export interface DirLock {
@@ -34,10 +38,10 @@ export interface DirLock {
  */
 const heldByThisProcess = new Map<string, string>();
 
-export function acquireDirLock(dataDir: string): DirLock {
+export function acquireDirLock(dataDir: string, purpose?: string): DirLock {
   const dir = realpathSync(dataDir);
   const path = join(dir, 'LOCK');
-  const mine: LockContent = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomUUID() };
+  const mine: LockContent = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomUUID(), ...(purpose ? { purpose } : {}) };
 
   for (let attempt = 0; attempt < 5; attempt++) {
     if (tryCreate(path, mine)) {
@@ -54,7 +58,7 @@ export function acquireDirLock(dataDir: string): DirLock {
     const holder = readLock(path);
     if (holder === undefined) continue; // vanished between our create and read: try again
     const stale = holder === null ? isOlderThan(path, UNREADABLE_LOCK_GRACE_MS) : isStale(holder, dir);
-    if (!stale) throw lockedError(dir, holder);
+    if (!stale) throw new DirLockedError(lockedMessage(dir, holder), holder);
     takeOverStale(path, holder);
   }
   throw new StoreLockedError(`could not lock data directory ${dir}: its LOCK file keeps changing; is another process starting?`);
@@ -78,7 +82,7 @@ function tryCreate(path: string, content: LockContent): boolean {
 }
 
 /** The lock's content; null when unreadable (e.g. the holder died between create and write); undefined when absent. */
-function readLock(path: string): LockContent | null | undefined {
+export function readLock(path: string): LockContent | null | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -151,15 +155,21 @@ function takeOverStale(path: string, examined: LockContent | null): void {
   rmSync(aside, { force: true });
 }
 
-function lockedError(dir: string, holder: LockContent | null): StoreLockedError {
-  if (holder === null) {
-    return new StoreLockedError(`data directory ${dir} is locked by another process (its LOCK file is being written or is unreadable)`);
+/** The lock is held by a live process; `holder` says which (null: its LOCK file is being written or unreadable). */
+export class DirLockedError extends StoreLockedError {
+  constructor(
+    message: string,
+    readonly holder: LockContent | null,
+  ) {
+    super(message);
   }
-  const where = holder.host === hostname() ? `process ${holder.pid}` : `process ${holder.pid} on host ${holder.host}`;
-  const self = holder.pid === process.pid && holder.host === hostname() ? ' (this same process: close the first store before opening another)' : '';
-  return new StoreLockedError(
-    `data directory ${dir} is in use by ${where} since ${holder.since}${self}. Only one process may open an embedded ` +
-      `store at a time: stop the other process, or point SIGNAL_POOL_DATA_DIR at another directory. If you are sure ` +
-      `no process uses it, delete ${join(dir, 'LOCK')}.`,
-  );
+}
+
+export function describeHolder(holder: LockContent): string {
+  return holder.host === hostname() ? `process ${holder.pid}` : `process ${holder.pid} on host ${holder.host}`;
+}
+
+function lockedMessage(dir: string, holder: LockContent | null): string {
+  if (holder === null) return `data directory ${dir} is locked by another process (its LOCK file is being written or is unreadable)`;
+  return `data directory ${dir} is locked by ${describeHolder(holder)} since ${holder.since}. If you are sure no process uses it, delete ${join(dir, 'LOCK')}.`;
 }

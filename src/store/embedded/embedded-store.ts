@@ -1,119 +1,92 @@
 /**
- * The embedded store: the default backend, no server needed. Everything lives under one data directory:
+ * The embedded store: the default backend, no server needed, and shared by every process on the machine that opens
+ * the same data directory (the service, any CLI command, a second service replica):
  *
- *     <dataDir>/store.json           format marker (name + version)
- *     <dataDir>/LOCK                 held while a process has the store open
- *     <dataDir>/<group>.jsonl        one append-only journal per group of collections
- *     <dataDir>/artifacts/<id>.bin   model artifacts, one file each
+ *     <dataDir>/store.json           format marker (name + version 2)
+ *     <dataDir>/store.sqlite         the SQLite database (WAL mode): every record and every artifact
+ *     <dataDir>/store.sqlite-wal     SQLite's write-ahead log and its index (-shm), while the store is open
+ *     <dataDir>/journal-backup-<time>/ the files of an imported journal store (format 1), kept until you delete them
+ *     <dataDir>/damaged/             data an import could not bring over, byte for byte (reported by store verify)
  *
- * Each journal is replayed into memory at open; reads are served from memory and every write is flushed to its
- * journal before it returns. See journal.ts for the crash guarantees and dir-lock.ts for the locking.
+ * See database.ts for the concurrency and crash guarantees, legacy-import.ts for the import of the old journal
+ * format, and verify.ts for `signal-pool store verify`.
  */
-import { mkdir, readFile, access } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Store } from '../ports.ts';
-import { acquireDirLock, type DirLock } from './dir-lock.ts';
-import { writeFileAtomic } from './fs-durable.ts';
-import { JournaledState } from './journaled-state.ts';
+import { StoreDatabase } from './database.ts';
+import { readFormatVersion, writeFormatMarker, FORMAT_VERSION } from './format-marker.ts';
+import { importLegacyStore, type ImportNotice, type ImportSummary } from './legacy-import.ts';
 import { embeddedRuns } from './runs.ts';
-import { embeddedArtifacts, removeOrphanArtifacts } from './artifacts.ts';
+import { embeddedArtifacts } from './artifacts.ts';
 import { embeddedRegistry } from './registry.ts';
-import { definePredictionIndexes, embeddedPredictions } from './predictions.ts';
+import { embeddedPredictions } from './predictions.ts';
 import { embeddedCandles } from './candles.ts';
 import { embeddedSubscriptions } from './subscriptions.ts';
 import { embeddedJobs } from './jobs.ts';
+import { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify.ts';
+
+export const DATABASE_FILE = 'store.sqlite';
 
 export interface EmbeddedStoreOptions {
   readonly dataDir: string;
-  /** A journal is compacted once it exceeds this size and has doubled since its last compaction. Default 16 MiB. */
-  readonly compactAtBytes?: number;
+  /** How long a write waits for other processes' writes before failing. Default 15 s. */
+  readonly lockTimeoutMs?: number;
+  /** Receives what opening did that a user should hear about: an import of an old journal store and its problems. */
+  readonly onNotice?: (notice: ImportNotice) => void;
 }
 
-const FORMAT = 'signal-pool-embedded-store';
-const FORMAT_VERSION = 1;
-const DEFAULT_COMPACT_AT_BYTES = 16 * 1024 * 1024;
+/** The Store, plus what only the embedded store offers: checking itself. */
+export interface EmbeddedStore extends Store {
+  readonly kind: 'embedded';
+  readonly dataDir: string;
+  /** What this open imported from an old journal store (null when there was none). */
+  readonly imported: ImportSummary | null;
+  verify(options?: VerifyOptions): Promise<VerifyReport>;
+}
 
-/** Journals, one per group of collections that must change atomically together. */
-const GROUPS = ['runs', 'artifacts', 'registry', 'predictions', 'candles', 'subscriptions', 'jobs'] as const;
-type Group = (typeof GROUPS)[number];
+export function isEmbeddedStore(store: Store): store is EmbeddedStore {
+  return store.kind === 'embedded' && typeof (store as Partial<EmbeddedStore>).verify === 'function';
+}
 
-export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<Store> {
+export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const lock = acquireDirLock(dataDir);
-  const opened: JournaledState[] = [];
+  const format = await readFormatVersion(dataDir); // refuses a directory of a newer format before touching anything
+  const db = await StoreDatabase.open(join(dataDir, DATABASE_FILE), { lockTimeoutMs: options.lockTimeoutMs });
+  let imported: ImportSummary | null;
   try {
-    await checkFormat(dataDir);
-    const groups = {} as Record<Group, JournaledState>;
-    for (const name of GROUPS) {
-      groups[name] = await JournaledState.open(join(dataDir, `${name}.jsonl`), {
-        compactAtBytes: options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES,
-        setup: name === 'predictions' ? definePredictionIndexes : undefined,
-      });
-      opened.push(groups[name]);
-    }
-    const artifactDir = join(dataDir, 'artifacts');
-    await removeOrphanArtifacts(groups.artifacts, artifactDir);
-    return assemble(dataDir, lock, groups, artifactDir);
+    imported = await importLegacyStore(dataDir, db, { notify: options.onNotice });
+    if (imported === null && format !== FORMAT_VERSION && (await readFormatVersion(dataDir)) !== FORMAT_VERSION) await writeFormatMarker(dataDir);
   } catch (err) {
-    for (const group of opened) await group.close();
-    lock.release();
+    await db.close();
     throw err;
   }
+  return assemble(dataDir, db, imported);
 }
 
-function assemble(dataDir: string, lock: DirLock, groups: Record<Group, JournaledState>, artifactDir: string): Store {
-  let closed = false;
+function assemble(dataDir: string, db: StoreDatabase, imported: ImportSummary | null): EmbeddedStore {
   return {
     kind: 'embedded',
     location: dataDir,
-    ...embeddedRuns(groups.runs),
-    ...embeddedArtifacts(groups.artifacts, artifactDir),
-    ...embeddedRegistry(groups.registry),
-    ...embeddedPredictions(groups.predictions),
-    ...embeddedCandles(groups.candles),
-    ...embeddedSubscriptions(groups.subscriptions),
-    ...embeddedJobs(groups.jobs),
+    dataDir,
+    imported,
+    ...embeddedRuns(db),
+    ...embeddedArtifacts(db),
+    ...embeddedRegistry(db),
+    ...embeddedPredictions(db),
+    ...embeddedCandles(db),
+    ...embeddedSubscriptions(db),
+    ...embeddedJobs(db),
+
+    verify: (options) => verifyDatabase(db, dataDir, options),
 
     async ping(): Promise<boolean> {
-      if (closed) return false;
-      try {
-        await access(dataDir);
-        return true;
-      } catch {
-        return false;
-      }
+      return db.ping();
     },
 
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      // Each journal finishes its pending writes first; the lock goes last.
-      for (const group of Object.values(groups)) await group.close();
-      lock.release();
+      await db.close();
     },
   };
-}
-
-/** Writes the format marker on first use; refuses a directory written by a newer, incompatible version. */
-async function checkFormat(dataDir: string): Promise<void> {
-  const path = join(dataDir, 'store.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    await writeFileAtomic(path, JSON.stringify({ format: FORMAT, version: FORMAT_VERSION, createdAt: new Date().toISOString() }, null, 2) + '\n');
-    return;
-  }
-  let marker: { format?: unknown; version?: unknown };
-  try {
-    marker = JSON.parse(text) as typeof marker;
-  } catch {
-    throw new Error(`${path} is not valid JSON; is ${dataDir} really a Signal Pool data directory?`);
-  }
-  if (marker.format !== FORMAT) throw new Error(`${path} does not describe a Signal Pool embedded store (format ${JSON.stringify(marker.format)})`);
-  if (typeof marker.version !== 'number' || marker.version > FORMAT_VERSION) {
-    throw new Error(`${dataDir} was written by a newer Signal Pool (store format ${String(marker.version)}, this build reads ${FORMAT_VERSION}); upgrade signal-pool`);
-  }
 }

@@ -1,18 +1,15 @@
 /**
- * Predictions on the embedded store (journal `predictions.jsonl`), unique per (modelName, version, asOf) through an
- * in-memory index. A batch from savePredictions is one journal record: after a crash all of it is there or none.
+ * Predictions on the embedded store (table `predictions`), unique per (modelName, version, asOf) through a unique
+ * index. A batch from savePredictions is one transaction: after a crash all of it is there or none.
  */
 import { randomUUID } from 'node:crypto';
 import type { NewPrediction, Prediction, PredictionFilter, PredictionOutcome, PredictionStore } from '../ports.ts';
 import { NotFoundError } from '../ports.ts';
-import { normalizePage, slicePage } from '../paging.ts';
+import { normalizePage } from '../paging.ts';
 import { assertDay, assertOutcome, assertPrediction } from '../validate.ts';
-import type { JournalOp } from './journal.ts';
-import type { JournaledState } from './journaled-state.ts';
-import type { MemoryState } from './memory-state.ts';
-
-export const PREDICTIONS = 'predictions';
-export const PREDICTION_KEY_INDEX = 'predictions-by-key';
+import type { StoreDatabase } from './database.ts';
+import { defineTable } from './schema.ts';
+import { whereClause } from './sql.ts';
 
 interface StoredOutcome {
   label: 0 | 1;
@@ -20,7 +17,7 @@ interface StoredOutcome {
   resolvedAt: string;
 }
 
-interface StoredPrediction {
+export interface StoredPrediction {
   id: string;
   modelName: string;
   version: number;
@@ -34,15 +31,17 @@ interface StoredPrediction {
   outcome: StoredOutcome | null;
 }
 
-export const predictionKey = (modelName: string, version: number, asOf: string) => `${modelName}#${version}#${asOf}`;
+export const PREDICTIONS = defineTable<StoredPrediction>({
+  table: 'predictions',
+  what: 'prediction',
+  columns: ['id', 'model_name', 'version', 'symbol', 'trend', 'as_of', 'has_outcome'],
+  key: ['id'],
+  mutable: ['has_outcome'],
+  valuesOf: (p) => [p.id, p.modelName, p.version, p.symbol, p.trend, p.asOf, p.outcome === null ? 0 : 1],
+  idOf: (row) => String(row.id),
+});
 
-/** Declares the (modelName, version, asOf) index; call before the journal is replayed. */
-export function definePredictionIndexes(state: MemoryState): void {
-  state.defineIndex(PREDICTION_KEY_INDEX, PREDICTIONS, (doc) => {
-    const p = doc as StoredPrediction;
-    return predictionKey(p.modelName, p.version, p.asOf);
-  });
-}
+type Row = { id: string; doc: string; crc: number };
 
 function toPrediction(s: StoredPrediction): Prediction {
   return {
@@ -53,23 +52,31 @@ function toPrediction(s: StoredPrediction): Prediction {
     trend: s.trend,
     asOf: s.asOf,
     probability: s.probability,
-    features: { ...s.features },
+    features: s.features, // freshly decoded for this call: nothing else holds it
     ...(s.classifier === undefined ? {} : { classifier: s.classifier }),
     createdAt: new Date(s.createdAt),
     outcome: s.outcome === null ? null : { label: s.outcome.label, pct: s.outcome.pct, resolvedAt: new Date(s.outcome.resolvedAt) },
   };
 }
 
-export function embeddedPredictions(db: JournaledState): PredictionStore {
-  /** Builds the documents for a batch; a key repeated inside the batch keeps one id (the last values win). */
-  function plan(state: MemoryState, inputs: readonly NewPrediction[]): { ops: JournalOp[]; result: Prediction[] } {
+export function embeddedPredictions(db: StoreDatabase): PredictionStore {
+  const byKey = (modelName: string, version: number, asOf: string): StoredPrediction | null => {
+    const row = db.statement('SELECT id, doc, crc FROM predictions WHERE model_name = ? AND version = ? AND as_of = ?').get(modelName, version, asOf) as Row | undefined;
+    return row ? db.decode(PREDICTIONS, row) : null;
+  };
+  const byId = (id: string): StoredPrediction | null => {
+    const row = db.statement('SELECT id, doc, crc FROM predictions WHERE id = ?').get(id) as Row | undefined;
+    return row ? db.decode(PREDICTIONS, row) : null;
+  };
+
+  /** Saves a batch inside one write; a key repeated inside the batch keeps one id (the last values win). */
+  function save(inputs: readonly NewPrediction[]): Prediction[] {
     const now = new Date().toISOString();
     const inBatch = new Map<string, StoredPrediction>();
-    const docs = inputs.map((p) => {
-      const key = predictionKey(p.modelName, p.version, p.asOf);
-      const existingId = state.lookup(PREDICTION_KEY_INDEX, key);
-      const base = inBatch.get(key) ?? (existingId === undefined ? undefined : state.get<StoredPrediction>(PREDICTIONS, existingId));
-      const doc: StoredPrediction = {
+    const keys = inputs.map((p) => {
+      const key = `${p.modelName}#${p.version}#${p.asOf}`;
+      const base = inBatch.get(key) ?? byKey(p.modelName, p.version, p.asOf);
+      inBatch.set(key, {
         id: base?.id ?? randomUUID(),
         modelName: p.modelName,
         version: p.version,
@@ -81,37 +88,34 @@ export function embeddedPredictions(db: JournaledState): PredictionStore {
         ...(p.classifier === undefined ? {} : { classifier: p.classifier }),
         createdAt: base?.createdAt ?? now,
         outcome: base?.outcome ?? null,
-      };
-      inBatch.set(key, doc);
-      return doc;
+      });
+      return key;
     });
-    // Put each key once, with its final values.
-    const ops: JournalOp[] = [...inBatch.values()].map((doc) => ({ op: 'put', c: PREDICTIONS, k: doc.id, v: doc }));
-    return { ops, result: docs.map((d) => toPrediction(inBatch.get(predictionKey(d.modelName, d.version, d.asOf))!)) };
+    // Write each key once, with its final values.
+    for (const doc of inBatch.values()) db.put(PREDICTIONS, doc);
+    return keys.map((key) => toPrediction(inBatch.get(key)!));
   }
 
   return {
     async savePrediction(p: NewPrediction): Promise<Prediction> {
       assertPrediction(p);
-      const [saved] = await db.write((state) => plan(state, [p]));
+      const [saved] = await db.write(() => save([p]));
       return saved!;
     },
 
     async savePredictions(ps: readonly NewPrediction[]): Promise<Prediction[]> {
       ps.forEach(assertPrediction);
       if (ps.length === 0) return [];
-      return db.write((state) => plan(state, ps));
+      return db.write(() => save(ps));
     },
 
     async getPrediction(id: string): Promise<Prediction | null> {
-      const p = db.read().get<StoredPrediction>(PREDICTIONS, id);
+      const p = await db.read(() => byId(id));
       return p ? toPrediction(p) : null;
     },
 
     async findPrediction(modelName: string, version: number, asOf: string): Promise<Prediction | null> {
-      const state = db.read();
-      const id = state.lookup(PREDICTION_KEY_INDEX, predictionKey(modelName, version, asOf));
-      const p = id === undefined ? undefined : state.get<StoredPrediction>(PREDICTIONS, id);
+      const p = await db.read(() => byKey(modelName, version, asOf));
       return p ? toPrediction(p) : null;
     },
 
@@ -119,46 +123,34 @@ export function embeddedPredictions(db: JournaledState): PredictionStore {
       const page = normalizePage(filter);
       if (filter.from !== undefined) assertDay(filter.from, 'prediction filter "from"');
       if (filter.to !== undefined) assertDay(filter.to, 'prediction filter "to"');
-      const matches = db
-        .read()
-        .values<StoredPrediction>(PREDICTIONS)
-        .filter(
-          (p) =>
-            (filter.symbol === undefined || p.symbol === filter.symbol) &&
-            (filter.trend === undefined || p.trend === filter.trend) &&
-            (filter.modelName === undefined || p.modelName === filter.modelName) &&
-            (filter.version === undefined || p.version === filter.version) &&
-            (filter.from === undefined || p.asOf >= filter.from) &&
-            (filter.to === undefined || p.asOf <= filter.to) &&
-            (filter.hasOutcome === undefined || (p.outcome !== null) === filter.hasOutcome),
-        )
-        .sort(newestAsOfFirst);
-      const sliced = slicePage(matches, page);
-      return { ...sliced, items: sliced.items.map(toPrediction) };
+      const where = whereClause([
+        ['symbol = ?', filter.symbol],
+        ['trend = ?', filter.trend],
+        ['model_name = ?', filter.modelName],
+        ['version = ?', filter.version],
+        ['as_of >= ?', filter.from],
+        ['as_of <= ?', filter.to],
+        ['has_outcome = ?', filter.hasOutcome],
+      ]);
+      // Newest as-of first; then model name, newest version, id, so pages are stable. Mongo sorts the same way.
+      const orderBy = 'as_of DESC, model_name ASC, version DESC, id ASC';
+      const found = await db.read(() => db.page(PREDICTIONS, { select: 'id', where, orderBy, page }));
+      return { ...found, items: found.items.map(toPrediction) };
     },
 
     async setOutcome(id: string, outcome: PredictionOutcome): Promise<Prediction> {
       assertOutcome(outcome);
-      return db.write((state) => {
-        const old = state.get<StoredPrediction>(PREDICTIONS, id);
+      return db.write(() => {
+        const old = byId(id);
         if (!old) throw new NotFoundError(`prediction ${id} not found`);
         const doc: StoredPrediction = { ...old, outcome: { label: outcome.label, pct: outcome.pct, resolvedAt: outcome.resolvedAt.toISOString() } };
-        return { ops: [{ op: 'put', c: PREDICTIONS, k: id, v: doc }], result: toPrediction(doc) };
+        db.put(PREDICTIONS, doc);
+        return toPrediction(doc);
       });
     },
 
     async deletePrediction(id: string): Promise<boolean> {
-      return db.write((state) =>
-        state.has(PREDICTIONS, id) ? { ops: [{ op: 'del', c: PREDICTIONS, k: id }], result: true } : { ops: [], result: false },
-      );
+      return db.write(() => db.statement('DELETE FROM predictions WHERE id = ?').run(id).changes > 0);
     },
   };
-}
-
-/** Newest as-of first; then model name, newest version, id, so pages are stable. Mongo sorts the same way. */
-function newestAsOfFirst(a: StoredPrediction, b: StoredPrediction): number {
-  if (a.asOf !== b.asOf) return a.asOf < b.asOf ? 1 : -1;
-  if (a.modelName !== b.modelName) return a.modelName < b.modelName ? -1 : 1;
-  if (a.version !== b.version) return b.version - a.version;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

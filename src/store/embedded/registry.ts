@@ -1,24 +1,23 @@
 /**
- * The model registry on the embedded store (journal `registry.jsonl`).
+ * The model registry on the embedded store (tables `models`, `versions`, `aliases`, `alias_moves`).
  *
- * A registered model's document carries its latest version number, its aliases and its alias history, and each
- * version is its own document. registerVersion writes the version and the updated model document (new latest
- * number, moved alias, history entry) as ONE journal record, so after a crash both are there or neither is. The
- * journal's mutex serializes registrations, so two concurrent ones read different "latest" numbers.
+ * A registered model's row carries its latest version number; each version and each alias is its own row (so
+ * listAliased, behind GET /models, is one indexed join), and each alias move is appended to the promotion history. registerVersion takes the next number, inserts the version,
+ * moves the alias and records the move in ONE transaction under SQLite's write lock, so concurrent registrations
+ * from any number of processes get dense, distinct numbers, and after a crash all of it is there or none. setAlias's
+ * compare-and-set reads and writes inside one such transaction, so of two racing movers exactly one wins.
  */
 import type { Trend } from '../../data/candle.ts';
 import { isTrend } from '../../data/candle.ts';
 import type { AliasMove, AliasMoveRequest, ModelRegistry, ModelVersion, NewVersion, RegisteredModel, VersionTags } from '../ports.ts';
 import { AliasConflictError, NotFoundError } from '../ports.ts';
 import { assertFieldName, assertNonEmpty } from '../validate.ts';
-import type { JournalOp } from './journal.ts';
-import type { JournaledState } from './journaled-state.ts';
-import type { MemoryState } from './memory-state.ts';
+import { RecordDamagedError, type StoreDatabase } from './database.ts';
+import { defineTable } from './schema.ts';
+import { whereClause } from './sql.ts';
 
-const MODELS = 'models';
-const VERSIONS = 'versions';
-
-interface StoredAliasMove {
+export interface StoredAliasMove {
+  modelName: string;
   alias: string;
   fromVersion: number | null;
   toVersion: number;
@@ -27,17 +26,21 @@ interface StoredAliasMove {
   at: string;
 }
 
-interface StoredModel {
+export interface StoredModel {
   name: string;
   symbol: string;
   trend: Trend;
   createdAt: string;
   latestVersion: number;
-  aliases: Record<string, number>;
-  history: StoredAliasMove[];
 }
 
-interface StoredVersion {
+export interface StoredAlias {
+  modelName: string;
+  alias: string;
+  version: number;
+}
+
+export interface StoredVersion {
   modelName: string;
   version: number;
   symbol: string;
@@ -48,7 +51,50 @@ interface StoredVersion {
   createdAt: string;
 }
 
-const versionKey = (modelName: string, version: number) => `${modelName}#${version}`;
+export const MODELS = defineTable<StoredModel>({
+  table: 'models',
+  what: 'registered model',
+  cached: true,
+  columns: ['name', 'symbol', 'trend'],
+  key: ['name'],
+  mutable: [],
+  valuesOf: (m) => [m.name, m.symbol, m.trend],
+  idOf: (row) => String(row.name),
+});
+
+export const VERSIONS = defineTable<StoredVersion>({
+  table: 'versions',
+  what: 'model version',
+  cached: true,
+  columns: ['model_name', 'version'],
+  key: ['model_name', 'version'],
+  mutable: [],
+  valuesOf: (v) => [v.modelName, v.version],
+  idOf: (row) => `${String(row.model_name)} v${String(row.version)}`,
+});
+
+export const ALIASES = defineTable<StoredAlias>({
+  table: 'aliases',
+  what: 'alias',
+  cached: true,
+  columns: ['model_name', 'alias', 'version'],
+  key: ['model_name', 'alias'],
+  mutable: ['version'],
+  valuesOf: (a) => [a.modelName, a.alias, a.version],
+  idOf: (row) => `${String(row.model_name)} ${String(row.alias)}`,
+});
+
+export const ALIAS_MOVES = defineTable<StoredAliasMove>({
+  table: 'alias_moves',
+  what: 'alias move',
+  columns: ['model_name', 'alias'],
+  key: [],
+  mutable: [],
+  valuesOf: (h) => [h.modelName, h.alias],
+  idOf: (row) => `${String(row.model_name)} ${String(row.alias)} #${String(row.seq ?? '?')}`,
+});
+
+type Row = { doc: string; crc: number } & Record<string, unknown>;
 
 function toModel(m: StoredModel): RegisteredModel {
   return { name: m.name, symbol: m.symbol, trend: m.trend, createdAt: new Date(m.createdAt), latestVersion: m.latestVersion };
@@ -62,156 +108,166 @@ function toVersion(v: StoredVersion): ModelVersion {
     trend: v.trend,
     sourceRunId: v.sourceRunId,
     artifactId: v.artifactId,
-    tags: structuredClone(v.tags),
+    tags: v.tags,
     createdAt: new Date(v.createdAt),
   };
 }
 
-function toMove(modelName: string, h: StoredAliasMove): AliasMove {
-  return { modelName, alias: h.alias, fromVersion: h.fromVersion, toVersion: h.toVersion, reason: h.reason, actor: h.actor, at: new Date(h.at) };
+function toMove(h: StoredAliasMove): AliasMove {
+  return { modelName: h.modelName, alias: h.alias, fromVersion: h.fromVersion, toVersion: h.toVersion, reason: h.reason, actor: h.actor, at: new Date(h.at) };
 }
 
 function newModel(name: string, symbol: string, trend: Trend): StoredModel {
   assertNonEmpty(name, 'registered model name');
   assertNonEmpty(symbol, `registered model ${name}: symbol`);
   if (!isTrend(trend)) throw new TypeError(`registered model ${name}: trend must be uptrend or downtrend, got ${JSON.stringify(trend)}`);
-  return { name, symbol, trend, createdAt: new Date().toISOString(), latestVersion: 0, aliases: {}, history: [] };
+  return { name, symbol, trend, createdAt: new Date().toISOString(), latestVersion: 0 };
 }
 
-/** The existing model, checked to belong to the same (symbol, trend), or a new one. */
-function modelFor(state: MemoryState, name: string, symbol: string, trend: Trend): { model: StoredModel; created: boolean } {
-  const existing = state.get<StoredModel>(MODELS, name);
-  if (!existing) return { model: newModel(name, symbol, trend), created: true };
-  if (existing.symbol !== symbol || existing.trend !== trend) {
-    throw new TypeError(`registered model ${name} belongs to ${existing.symbol} ${existing.trend}, not ${symbol} ${trend}`);
-  }
-  return { model: existing, created: false };
-}
-
-function moveAlias(model: StoredModel, alias: string, toVersion: number, reason: string, actor: string): { model: StoredModel; move: StoredAliasMove } {
-  assertFieldName(alias, 'alias name');
-  const move: StoredAliasMove = { alias, fromVersion: model.aliases[alias] ?? null, toVersion, reason, actor, at: new Date().toISOString() };
-  return { model: { ...model, aliases: { ...model.aliases, [alias]: toVersion }, history: [...model.history, move] }, move };
-}
-
-export function embeddedRegistry(db: JournaledState): ModelRegistry {
-  const versionsOf = (state: MemoryState, name: string) =>
-    state
-      .values<StoredVersion>(VERSIONS)
-      .filter((v) => v.modelName === name)
-      .sort((a, b) => a.version - b.version);
-
-  const matches = (m: StoredModel, filter: { trend?: Trend; symbol?: string }) =>
-    (filter.trend === undefined || m.trend === filter.trend) && (filter.symbol === undefined || m.symbol === filter.symbol);
+export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
+  const model = (name: string): StoredModel | null => {
+    const row = db.statement('SELECT name, doc, crc FROM models WHERE name = ?').get(name) as Row | undefined;
+    return row ? db.decode(MODELS, row) : null;
+  };
+  const version = (name: string, number: number): StoredVersion | null => {
+    const row = db.statement('SELECT model_name, version, doc, crc FROM versions WHERE model_name = ? AND version = ?').get(name, number) as Row | undefined;
+    return row ? db.decode(VERSIONS, row) : null;
+  };
+  const aliasOf = (name: string, alias: string): number | null => {
+    const row = db.statement('SELECT model_name, alias, doc, crc FROM aliases WHERE model_name = ? AND alias = ?').get(name, alias) as Row | undefined;
+    return row ? db.decode(ALIASES, row).version : null;
+  };
+  /** The versions an alias designates, one query for all models (GET /models runs this on every request). */
+  const aliased = (alias: string, filter: { symbol?: string; trend?: Trend }, name?: string): StoredVersion[] => {
+    const where = whereClause([['a.alias = ?', alias], ['a.model_name = ?', name], ['m.symbol = ?', filter.symbol], ['m.trend = ?', filter.trend]]);
+    const rows = db
+      .statement(
+        'SELECT a.model_name, a.alias, a.version AS alias_version, a.doc AS alias_doc, a.crc AS alias_crc, v.version, v.doc, v.crc ' +
+          'FROM aliases a JOIN models m ON m.name = a.model_name JOIN versions v ON v.model_name = a.model_name AND v.version = a.version ' +
+          `${where.sql} ORDER BY a.model_name`,
+      )
+      .all(...where.params) as (Row & { alias_doc: string; alias_crc: number; alias_version: number })[];
+    return rows.map((row) => {
+      // The join followed the alias row's version column: make sure the record says the same.
+      const a = db.decode(ALIASES, { ...row, doc: row.alias_doc, crc: row.alias_crc });
+      if (a.version !== row.alias_version) throw new RecordDamagedError(`alias ${a.alias} of ${a.modelName} is damaged in ${db.path} (its index column disagrees with its record); run \`signal-pool store verify\``);
+      return db.decode(VERSIONS, row);
+    });
+  };
+  /** The model, created when missing; refuses one that exists for another (symbol, trend). Inside a write. */
+  const ensureModel = (name: string, symbol: string, trend: Trend): StoredModel => {
+    const existing = model(name);
+    if (!existing) {
+      const created = newModel(name, symbol, trend);
+      db.put(MODELS, created);
+      return created;
+    }
+    if (existing.symbol !== symbol || existing.trend !== trend) {
+      throw new TypeError(`registered model ${name} belongs to ${existing.symbol} ${existing.trend}, not ${symbol} ${trend}`);
+    }
+    return existing;
+  };
+  /** Points `alias` at `toVersion` and appends the move to the history. Inside a write. */
+  const moveAlias = (name: string, alias: string, toVersion: number, reason: string, actor: string): StoredAliasMove => {
+    assertFieldName(alias, 'alias name');
+    const move: StoredAliasMove = { modelName: name, alias, fromVersion: aliasOf(name, alias), toVersion, reason, actor, at: new Date().toISOString() };
+    db.put(ALIASES, { modelName: name, alias, version: toVersion });
+    db.put(ALIAS_MOVES, move);
+    return move;
+  };
 
   return {
     async ensureRegisteredModel(name: string, symbol: string, trend: Trend): Promise<RegisteredModel> {
-      return db.write((state) => {
-        const { model, created } = modelFor(state, name, symbol, trend);
-        return { ops: created ? [{ op: 'put', c: MODELS, k: name, v: model }] : [], result: toModel(model) };
-      });
+      return toModel(await db.write(() => ensureModel(name, symbol, trend)));
     },
 
     async getRegisteredModel(name: string): Promise<RegisteredModel | null> {
-      const model = db.read().get<StoredModel>(MODELS, name);
-      return model ? toModel(model) : null;
+      const m = await db.read(() => model(name));
+      return m ? toModel(m) : null;
     },
 
     async listRegisteredModels(filter = {}): Promise<RegisteredModel[]> {
-      return db
-        .read()
-        .values<StoredModel>(MODELS)
-        .filter((m) => matches(m, filter))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        .map(toModel);
+      const where = whereClause([['symbol = ?', filter.symbol], ['trend = ?', filter.trend]]);
+      const rows = await db.read(() => db.statement(`SELECT name, doc, crc FROM models ${where.sql} ORDER BY name`).all(...where.params) as Row[]);
+      return rows.map((r) => toModel(db.decode(MODELS, r)));
     },
 
     async deleteRegisteredModel(name: string): Promise<boolean> {
-      return db.write((state) => {
-        if (!state.has(MODELS, name)) return { ops: [], result: false };
-        const ops: JournalOp[] = [
-          ...versionsOf(state, name).map((v) => ({ op: 'del' as const, c: VERSIONS, k: versionKey(name, v.version) })),
-          { op: 'del', c: MODELS, k: name },
-        ];
-        return { ops, result: true };
+      return db.write(() => {
+        if (db.statement('DELETE FROM models WHERE name = ?').run(name).changes === 0) return false;
+        db.statement('DELETE FROM versions WHERE model_name = ?').run(name);
+        db.statement('DELETE FROM aliases WHERE model_name = ?').run(name);
+        db.statement('DELETE FROM alias_moves WHERE model_name = ?').run(name);
+        return true;
       });
     },
 
     async registerVersion(input: NewVersion): Promise<{ version: ModelVersion; promoted: boolean }> {
       assertNonEmpty(input.sourceRunId, `new version of ${input.modelName}: sourceRunId`);
       assertNonEmpty(input.artifactId, `new version of ${input.modelName}: artifactId`);
-      return db.write((state) => {
-        let { model } = modelFor(state, input.modelName, input.symbol, input.trend);
-        const number = model.latestVersion + 1;
-        const version: StoredVersion = {
+      if (input.promote) assertFieldName(input.promote.alias, 'alias name');
+      const stored = await db.write(() => {
+        const m = ensureModel(input.modelName, input.symbol, input.trend);
+        const number = m.latestVersion + 1;
+        const v: StoredVersion = {
           modelName: input.modelName,
           version: number,
           symbol: input.symbol,
           trend: input.trend,
           sourceRunId: input.sourceRunId,
           artifactId: input.artifactId,
-          tags: structuredClone(input.tags),
+          tags: input.tags,
           createdAt: new Date().toISOString(),
         };
-        model = { ...model, latestVersion: number };
-        if (input.promote) model = moveAlias(model, input.promote.alias, number, input.promote.reason, input.promote.actor).model;
-        // One record: the version, the new latest number and the alias move become durable together.
-        const ops: JournalOp[] = [
-          { op: 'put', c: VERSIONS, k: versionKey(input.modelName, number), v: version },
-          { op: 'put', c: MODELS, k: input.modelName, v: model },
-        ];
-        return { ops, result: { version: toVersion(version), promoted: input.promote !== undefined } };
+        db.put(VERSIONS, v);
+        db.put(MODELS, { ...m, latestVersion: number });
+        if (input.promote) moveAlias(m.name, input.promote.alias, number, input.promote.reason, input.promote.actor);
+        return v;
       });
+      // Built from the stored form, so the caller's tags object is not shared with what it gets back.
+      return { version: toVersion(structuredClone(stored)), promoted: input.promote !== undefined };
     },
 
-    async getVersion(modelName: string, version: number): Promise<ModelVersion | null> {
-      const v = db.read().get<StoredVersion>(VERSIONS, versionKey(modelName, version));
+    async getVersion(modelName: string, number: number): Promise<ModelVersion | null> {
+      const v = await db.read(() => version(modelName, number));
       return v ? toVersion(v) : null;
     },
 
     async listVersions(modelName: string): Promise<ModelVersion[]> {
-      return versionsOf(db.read(), modelName).map(toVersion);
+      const rows = await db.read(
+        () => db.statement('SELECT model_name, version, doc, crc FROM versions WHERE model_name = ? ORDER BY version').all(modelName) as Row[],
+      );
+      return rows.map((r) => toVersion(db.decode(VERSIONS, r)));
     },
 
     async getAlias(modelName: string, alias: string): Promise<ModelVersion | null> {
-      const state = db.read();
-      const number = state.get<StoredModel>(MODELS, modelName)?.aliases[alias];
-      const v = number === undefined ? undefined : state.get<StoredVersion>(VERSIONS, versionKey(modelName, number));
+      const [v] = await db.read(() => aliased(alias, {}, modelName));
       return v ? toVersion(v) : null;
     },
 
-    async setAlias(modelName: string, alias: string, version: number, request: AliasMoveRequest): Promise<AliasMove> {
-      return db.write((state) => {
-        const model = state.get<StoredModel>(MODELS, modelName);
-        if (!model) throw new NotFoundError(`registered model ${modelName} not found`);
-        if (!state.has(VERSIONS, versionKey(modelName, version))) throw new NotFoundError(`model ${modelName} has no version ${version}`);
-        const current = model.aliases[alias] ?? null;
+    async setAlias(modelName: string, alias: string, number: number, request: AliasMoveRequest): Promise<AliasMove> {
+      const move = await db.write(() => {
+        if (!model(modelName)) throw new NotFoundError(`registered model ${modelName} not found`);
+        if (!version(modelName, number)) throw new NotFoundError(`model ${modelName} has no version ${number}`);
+        const current = aliasOf(modelName, alias);
         if (request.expectedCurrent !== undefined && request.expectedCurrent !== current) {
           throw new AliasConflictError(
             `alias ${alias} of ${modelName} points at ${describe(current)}, not ${describe(request.expectedCurrent)} as expected; nothing was changed`,
           );
         }
-        const moved = moveAlias(model, alias, version, request.reason, request.actor);
-        return { ops: [{ op: 'put', c: MODELS, k: modelName, v: moved.model }], result: toMove(modelName, moved.move) };
+        return moveAlias(modelName, alias, number, request.reason, request.actor);
       });
+      return toMove(move);
     },
 
     async aliasHistory(modelName: string, alias?: string): Promise<AliasMove[]> {
-      const model = db.read().get<StoredModel>(MODELS, modelName);
-      if (!model) return [];
-      return model.history.filter((h) => alias === undefined || h.alias === alias).map((h) => toMove(modelName, h));
+      const where = whereClause([['model_name = ?', modelName], ['alias = ?', alias]]);
+      const rows = await db.read(() => db.statement(`SELECT seq, model_name, alias, doc, crc FROM alias_moves ${where.sql} ORDER BY seq`).all(...where.params) as Row[]);
+      return rows.map((r) => toMove(db.decode(ALIAS_MOVES, r)));
     },
 
     async listAliased(alias: string, filter = {}): Promise<ModelVersion[]> {
-      const state = db.read();
-      const out: ModelVersion[] = [];
-      for (const model of state.values<StoredModel>(MODELS)) {
-        const number = model.aliases[alias];
-        if (number === undefined || !matches(model, filter)) continue;
-        const v = state.get<StoredVersion>(VERSIONS, versionKey(model.name, number));
-        if (v) out.push(toVersion(v));
-      }
-      return out.sort((a, b) => (a.modelName < b.modelName ? -1 : a.modelName > b.modelName ? 1 : 0));
+      return (await db.read(() => aliased(alias, filter))).map(toVersion);
     },
   };
 }

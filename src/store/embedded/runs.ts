@@ -1,15 +1,15 @@
-/** Experiments and runs on the embedded store (journal `runs.jsonl`). */
+/** Experiments and runs on the embedded store (table `runs`). */
 import { randomUUID } from 'node:crypto';
 import type { ExperimentStore, JsonValue, NewRun, Run, RunFilter, RunPatch, RunStatus } from '../ports.ts';
 import { NotFoundError } from '../ports.ts';
-import { normalizePage, slicePage } from '../paging.ts';
+import { normalizePage } from '../paging.ts';
 import { assertDate, assertMapKeys, assertMetrics, assertNonEmpty } from '../validate.ts';
-import type { JournaledState } from './journaled-state.ts';
+import type { StoreDatabase } from './database.ts';
+import { defineTable } from './schema.ts';
+import { whereClause } from './sql.ts';
 
-const RUNS = 'runs';
-
-/** A run as written to the journal: dates as ISO strings. */
-interface StoredRun {
+/** A run as stored: dates as ISO strings. */
+export interface StoredRun {
   id: string;
   experiment: string;
   parentRunId: string | null;
@@ -26,6 +26,18 @@ interface StoredRun {
   artifactId: string | null;
 }
 
+export const RUNS = defineTable<StoredRun>({
+  table: 'runs',
+  what: 'run',
+  columns: ['id', 'experiment', 'parent_run_id', 'symbol', 'trend', 'status', 'start_time'],
+  key: ['id'],
+  mutable: ['status'],
+  valuesOf: (r) => [r.id, r.experiment, r.parentRunId, r.symbol, r.trend, r.status, r.startTime],
+  idOf: (row) => String(row.id),
+});
+
+type Row = { doc: string; crc: number; id: string };
+
 function toRun(s: StoredRun): Run {
   return {
     id: s.id,
@@ -34,9 +46,9 @@ function toRun(s: StoredRun): Run {
     name: s.name,
     symbol: s.symbol,
     trend: s.trend,
-    params: structuredClone(s.params),
-    metrics: structuredClone(s.metrics),
-    tags: structuredClone(s.tags),
+    params: s.params,
+    metrics: s.metrics,
+    tags: s.tags,
     status: s.status,
     error: s.error,
     startTime: new Date(s.startTime),
@@ -45,12 +57,20 @@ function toRun(s: StoredRun): Run {
   };
 }
 
-export function embeddedRuns(db: JournaledState): ExperimentStore {
-  function existing(runs: { get<T>(c: string, k: string): T | undefined }, id: string): StoredRun {
-    const run = runs.get<StoredRun>(RUNS, id);
+export function embeddedRuns(db: StoreDatabase): ExperimentStore {
+  const find = (id: string): StoredRun | null => {
+    const row = db.statement('SELECT id, doc, crc FROM runs WHERE id = ?').get(id) as Row | undefined;
+    return row ? db.decode(RUNS, row) : null;
+  };
+  const existing = (id: string): StoredRun => {
+    const run = find(id);
     if (!run) throw new NotFoundError(`run ${id} not found`);
     return run;
-  }
+  };
+  const save = (run: StoredRun): Run => {
+    db.put(RUNS, run);
+    return toRun(run);
+  };
 
   return {
     async createRun(input: NewRun): Promise<Run> {
@@ -59,10 +79,10 @@ export function embeddedRuns(db: JournaledState): ExperimentStore {
       if (input.startTime !== undefined) assertDate(input.startTime, 'run startTime');
       assertMapKeys(input.params, 'run params');
       assertMapKeys(input.tags, 'run tags');
-      return db.write((state) => {
+      return db.write(() => {
         const parentRunId = input.parentRunId ?? null;
-        if (parentRunId !== null) existing(state, parentRunId);
-        const run: StoredRun = {
+        if (parentRunId !== null) existing(parentRunId);
+        return save({
           id: randomUUID(),
           experiment: input.experiment,
           parentRunId,
@@ -77,8 +97,7 @@ export function embeddedRuns(db: JournaledState): ExperimentStore {
           startTime: (input.startTime ?? new Date()).toISOString(),
           endTime: null,
           artifactId: null,
-        };
-        return { ops: [{ op: 'put', c: RUNS, k: run.id, v: run }], result: toRun(run) };
+        });
       });
     },
 
@@ -86,67 +105,52 @@ export function embeddedRuns(db: JournaledState): ExperimentStore {
       assertMapKeys(patch.params, `run ${id} params`);
       assertMetrics(patch.metrics, `run ${id} metric`);
       assertMapKeys(patch.tags, `run ${id} tags`);
-      return db.write((state) => {
-        const old = existing(state, id);
-        const run: StoredRun = {
+      return db.write(() => {
+        const old = existing(id);
+        return save({
           ...old,
           params: { ...old.params, ...patch.params },
           metrics: { ...old.metrics, ...patch.metrics },
           tags: { ...old.tags, ...patch.tags },
           artifactId: patch.artifactId === undefined ? old.artifactId : patch.artifactId,
-        };
-        return { ops: [{ op: 'put', c: RUNS, k: id, v: run }], result: toRun(run) };
+        });
       });
     },
 
     async endRun(id: string, status: Exclude<RunStatus, 'RUNNING'>, error?: string): Promise<Run> {
       if (status !== 'FINISHED' && status !== 'FAILED') throw new TypeError(`run end status must be FINISHED or FAILED, got ${String(status)}`);
-      return db.write((state) => {
-        const run: StoredRun = { ...existing(state, id), status, error: error ?? null, endTime: new Date().toISOString() };
-        return { ops: [{ op: 'put', c: RUNS, k: id, v: run }], result: toRun(run) };
-      });
+      return db.write(() => save({ ...existing(id), status, error: error ?? null, endTime: new Date().toISOString() }));
     },
 
     async getRun(id: string): Promise<Run | null> {
-      const run = db.read().get<StoredRun>(RUNS, id);
+      const run = await db.read(() => find(id));
       return run ? toRun(run) : null;
     },
 
-    async listRuns(filter: RunFilter = {}): Promise<{ items: Run[]; total: number; nextOffset: number | null }> {
+    async listRuns(filter: RunFilter = {}) {
       const page = normalizePage(filter);
-      const after = filter.startedAfter?.toISOString();
-      const before = filter.startedBefore?.toISOString();
-      const matches = db
-        .read()
-        .values<StoredRun>(RUNS)
-        .filter(
-          (r) =>
-            (filter.experiment === undefined || r.experiment === filter.experiment) &&
-            (filter.symbol === undefined || r.symbol === filter.symbol) &&
-            (filter.trend === undefined || r.trend === filter.trend) &&
-            (filter.status === undefined || r.status === filter.status) &&
-            (filter.parentRunId === undefined || r.parentRunId === filter.parentRunId) &&
-            (after === undefined || r.startTime >= after) &&
-            (before === undefined || r.startTime < before),
-        )
-        // Newest first; ISO-8601 strings of the same shape sort like the instants they name.
-        .sort((a, b) => (a.startTime === b.startTime ? cmp(b.id, a.id) : cmp(b.startTime, a.startTime)));
-      const sliced = slicePage(matches, page);
-      return { ...sliced, items: sliced.items.map(toRun) };
+      const where = whereClause([
+        ['experiment = ?', filter.experiment],
+        ['symbol = ?', filter.symbol],
+        ['trend = ?', filter.trend],
+        ['status = ?', filter.status],
+        // null selects parent runs only.
+        filter.parentRunId === null ? ['parent_run_id IS NULL', true] : ['parent_run_id = ?', filter.parentRunId],
+        ['start_time >= ?', filter.startedAfter?.toISOString()],
+        ['start_time < ?', filter.startedBefore?.toISOString()],
+      ]);
+      // Newest first; ISO-8601 strings of the same shape sort like the instants they name.
+      const found = await db.read(() => db.page(RUNS, { select: 'id', where, orderBy: 'start_time DESC, id DESC', page }));
+      return { ...found, items: found.items.map(toRun) };
     },
 
     async deleteRun(id: string): Promise<boolean> {
-      return db.write((state) => {
-        if (!state.has(RUNS, id)) return { ops: [], result: false };
-        // A deployment's child runs go with it: they mean nothing without their parent.
-        const children = state.values<StoredRun>(RUNS).filter((r) => r.parentRunId === id);
-        const ops = [id, ...children.map((c) => c.id)].map((k) => ({ op: 'del' as const, c: RUNS, k }));
-        return { ops, result: true };
+      // A deployment's child runs go with it: they mean nothing without their parent.
+      return db.write(() => {
+        if (db.statement('SELECT 1 FROM runs WHERE id = ?').get(id) === undefined) return false;
+        db.statement('DELETE FROM runs WHERE id = ? OR parent_run_id = ?').run(id, id);
+        return true;
       });
     },
   };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,19 +1,27 @@
-/** Chat subscriptions on the embedded store (journal `subscriptions.jsonl`), unique per (platform, chatId). */
+/** Chat subscriptions on the embedded store (table `subscriptions`), unique per (platform, chatId). */
 import type { Subscription, SubscriptionStore } from '../ports.ts';
 import { assertNonEmpty } from '../validate.ts';
-import type { JournaledState } from './journaled-state.ts';
+import type { StoreDatabase } from './database.ts';
+import { defineTable } from './schema.ts';
 
-const SUBSCRIPTIONS = 'subscriptions';
-
-interface StoredSubscription {
+export interface StoredSubscription {
   platform: string;
   chatId: string;
   createdAt: string;
   createdBy: string | null;
 }
 
-// JSON of the pair cannot collide, whatever characters the platform or chat id contain.
-const keyOf = (platform: string, chatId: string) => JSON.stringify([platform, chatId]);
+export const SUBSCRIPTIONS = defineTable<StoredSubscription>({
+  table: 'subscriptions',
+  what: 'subscription',
+  columns: ['platform', 'chat_id'],
+  key: ['platform', 'chat_id'],
+  mutable: [],
+  valuesOf: (s) => [s.platform, s.chatId],
+  idOf: (row) => `${String(row.platform)}:${String(row.chat_id)}`,
+});
+
+type Row = { platform: string; chat_id: string; doc: string; crc: number };
 
 const toSubscription = (s: StoredSubscription): Subscription => ({
   platform: s.platform,
@@ -22,37 +30,29 @@ const toSubscription = (s: StoredSubscription): Subscription => ({
   createdBy: s.createdBy,
 });
 
-export function embeddedSubscriptions(db: JournaledState): SubscriptionStore {
+export function embeddedSubscriptions(db: StoreDatabase): SubscriptionStore {
   return {
     async addSubscription(platform: string, chatId: string, createdBy?: string): Promise<boolean> {
       assertNonEmpty(platform, 'subscription platform');
       assertNonEmpty(chatId, 'subscription chatId');
-      return db.write((state) => {
-        if (state.has(SUBSCRIPTIONS, keyOf(platform, chatId))) return { ops: [], result: false };
-        const doc: StoredSubscription = { platform, chatId, createdAt: new Date().toISOString(), createdBy: createdBy ?? null };
-        return { ops: [{ op: 'put', c: SUBSCRIPTIONS, k: keyOf(platform, chatId), v: doc }], result: true };
+      return db.write(() => {
+        if (db.statement('SELECT 1 FROM subscriptions WHERE platform = ? AND chat_id = ?').get(platform, chatId) !== undefined) return false;
+        db.put(SUBSCRIPTIONS, { platform, chatId, createdAt: new Date().toISOString(), createdBy: createdBy ?? null });
+        return true;
       });
     },
 
     async removeSubscription(platform: string, chatId: string): Promise<boolean> {
-      return db.write((state) =>
-        state.has(SUBSCRIPTIONS, keyOf(platform, chatId))
-          ? { ops: [{ op: 'del', c: SUBSCRIPTIONS, k: keyOf(platform, chatId) }], result: true }
-          : { ops: [], result: false },
-      );
+      return db.write(() => db.statement('DELETE FROM subscriptions WHERE platform = ? AND chat_id = ?').run(platform, chatId).changes > 0);
     },
 
     async listSubscriptions(platform?: string): Promise<Subscription[]> {
-      return db
-        .read()
-        .values<StoredSubscription>(SUBSCRIPTIONS)
-        .filter((s) => platform === undefined || s.platform === platform)
-        .sort((a, b) => cmp(a.platform, b.platform) || cmp(a.chatId, b.chatId))
-        .map(toSubscription);
+      const rows = await db.read(() =>
+        platform === undefined
+          ? (db.statement('SELECT platform, chat_id, doc, crc FROM subscriptions ORDER BY platform, chat_id').all() as Row[])
+          : (db.statement('SELECT platform, chat_id, doc, crc FROM subscriptions WHERE platform = ? ORDER BY chat_id').all(platform) as Row[]),
+      );
+      return rows.map((r) => toSubscription(db.decode(SUBSCRIPTIONS, r)));
     },
   };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
