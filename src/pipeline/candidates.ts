@@ -12,7 +12,7 @@
  *
  *     score = λ · (this pair's mean validation overall) + (1 − λ) · (the candidate's mean over all pairs)
  *
- * with λ = 0.25 by default (chosen on validation, README "Signal quality"). λ = 1 is the seed's plain selection.
+ * with λ = 0.05 by default (chosen on validation windows, README "Signal quality"). λ = 1 is the seed's plain selection.
  */
 import type { EvaluationMetrics } from '../app/services.ts';
 import type { Params } from '../models/classifier.ts';
@@ -106,9 +106,26 @@ export function pairScore(c: Candidate, folds?: readonly number[]): number {
   return use.length ? s / use.length : Number.NaN;
 }
 
-/** Each candidate name's mean pair score over the pairs where it has one: the prior of the shrunk score. */
-export function selectionPriors(pairs: readonly (readonly AnyCandidate[])[]): Map<string, number> {
+/** One earlier pair's validation score of a candidate (from the stored runs of an earlier deployment). */
+export interface PriorObservation {
+  readonly name: string;
+  readonly score: number;
+}
+
+/**
+ * Each candidate name's mean pair score over the pairs where it has one: the prior of the shrunk score. `earlier`
+ * adds the stored validation scores of pairs outside this deployment, so that deploying one coin still shrinks toward
+ * what the candidates do across all coins.
+ */
+export function selectionPriors(pairs: readonly (readonly AnyCandidate[])[], earlier: readonly PriorObservation[] = []): Map<string, number> {
   const sums = new Map<string, { total: number; count: number }>();
+  for (const o of earlier) {
+    if (!Number.isFinite(o.score)) continue;
+    const acc = sums.get(o.name) ?? { total: 0, count: 0 };
+    acc.total += o.score;
+    acc.count++;
+    sums.set(o.name, acc);
+  }
   for (const cands of pairs) {
     for (const c of cands) {
       if (!c.ok) continue;

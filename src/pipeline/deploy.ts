@@ -21,7 +21,7 @@ import { chunkRanges, mergeShapChunks, planShapFor, summarizeShap } from '../exp
 import { backtestSignals } from '../../reports/backtest.ts';
 import { registeredModelName, type JsonValue, type Store, type VersionTags } from '../store/ports.ts';
 import { decodeModel, encodeModel, loadModel, saveMemberModel } from './artifacts.ts';
-import type { AnyCandidate, Candidate } from './candidates.ts';
+import type { AnyCandidate, Candidate, PriorObservation } from './candidates.ts';
 import { decideChampion } from './gate.ts';
 import { evaluate, finiteMetrics } from './metrics.ts';
 import type { MakeClassifier } from './pool.ts';
@@ -88,6 +88,30 @@ function throwIfAborted(signal?: AbortSignal): void {
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/**
+ * The validation scores the latest finished deployment of each coin outside `exclude` recorded for its candidates:
+ * a partial deployment (one coin from chat, say) shrinks its selection toward them (see candidates.ts).
+ */
+export async function storedPriorObservations(store: Store, trend: Trend, exclude: readonly string[]): Promise<PriorObservation[]> {
+  const latest = new Map<string, string>();
+  for (let offset: number | null = 0; offset !== null; ) {
+    const page = await store.listRuns({ experiment: `deploy/${trend}`, parentRunId: null, status: 'FINISHED', limit: 500, offset });
+    for (const run of page.items) {
+      if (run.symbol && !exclude.includes(run.symbol) && !latest.has(run.symbol)) latest.set(run.symbol, run.id);
+    }
+    offset = page.nextOffset;
+  }
+  const out: PriorObservation[] = [];
+  for (const parentRunId of latest.values()) {
+    const children = await store.listRuns({ parentRunId, status: 'FINISHED', limit: 100 });
+    for (const child of children.items) {
+      const score = child.metrics.val_overall;
+      if (typeof score === 'number') out.push({ name: child.name, score });
+    }
+  }
+  return out;
+}
+
 /** Candidates a deployment reports progress for: per-coin kinds and global kinds, per symbol. */
 export function progressTotal(symbols: number, pool: PoolSettings, protocol: Protocol): number {
   return symbols * (pool.kinds.length + (protocol === 'walk-forward' ? pool.globals.length : 0));
@@ -120,8 +144,9 @@ export async function deployTrend(deps: DeployDeps, options: DeployOptions): Pro
   try {
     let pools: TrendPoolsResult;
     try {
+      const priorObservations = opts.protocol === 'walk-forward' ? await storedPriorObservations(store, opts.trend, opts.symbols) : [];
       pools = await trainTrendPools({ config, logger, trainer, loadCandles: deps.loadCandles }, {
-        trend: opts.trend, symbols: opts.symbols, protocol: opts.protocol, seed: opts.seed, pool: opts.pool, signal: opts.signal,
+        trend: opts.trend, symbols: opts.symbols, protocol: opts.protocol, seed: opts.seed, pool: opts.pool, signal: opts.signal, priorObservations,
         onCandidate: async (symbol, c) => {
           await logChildRun(deps, opts, parents.get(symbol)!, symbol, c);
           if (c.scope === 'ensemble') return;

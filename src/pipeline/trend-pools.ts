@@ -22,7 +22,7 @@ import type { ClassifierKind } from '../models/classifier.ts';
 import { fitPlatt, applyPlatt, type PlattScaling } from '../models/calibration.ts';
 import {
   ensembleCandidate, fromMember, globalCandidate, outOfFold, selectCandidate, selectionPriors, selectionScore,
-  type AnyCandidate, type Candidate, type PairLabels, type SelectionRule,
+  type AnyCandidate, type Candidate, type PairLabels, type PriorObservation, type SelectionRule,
 } from './candidates.ts';
 import { GlobalBank, globalName, globalSpec, type GlobalFitInfo, type GlobalSpec } from './global-bank.ts';
 import { parseClassifierKinds } from '../models/registry.ts';
@@ -55,6 +55,8 @@ export interface TrendPoolsOptions {
   /** Called as each candidate of each coin completes (per-coin kinds and global kinds), e.g. to log a run. */
   onCandidate?: (symbol: string, candidate: AnyCandidate) => void | Promise<void>;
   onGlobalFit?: (info: GlobalFitInfo) => void;
+  /** Validation scores of coins outside this run (stored runs), added to the selection priors. */
+  priorObservations?: readonly PriorObservation[];
   signal?: AbortSignal;
 }
 
@@ -186,7 +188,11 @@ export async function trainTrendPools(deps: TrendPoolsDeps, opts: TrendPoolsOpti
   throwIfAborted(opts.signal);
 
   // 3. Ensembles, selection, calibration, gate.
-  const baseRule: SelectionRule = { lambda: walkForward ? pool.selectionWeight : 1, priors: selectionPriors([...candidatesOf.values()]) };
+  const earlier = opts.priorObservations ?? [];
+  if (walkForward && pairs.length < 5 && earlier.length === 0) {
+    logger.warn(`selection: only ${pairs.length} pair(s) and no earlier runs to learn from; each pair picks by its own validation scores, which is less reliable (deploy or evaluate more coins together)`);
+  }
+  const baseRule: SelectionRule = { lambda: walkForward ? pool.selectionWeight : 1, priors: selectionPriors([...candidatesOf.values()], earlier) };
   if (walkForward && pool.ensembleTopK >= 2) {
     for (const p of pairs) {
       const ens = ensembleCandidate(candidatesOf.get(p.symbol)!, pool.ensembleTopK, baseRule, p.labels);
@@ -194,7 +200,7 @@ export async function trainTrendPools(deps: TrendPoolsDeps, opts: TrendPoolsOpti
     }
     await reporting;
   }
-  const rule: SelectionRule = { lambda: baseRule.lambda, priors: selectionPriors([...candidatesOf.values()]) };
+  const rule: SelectionRule = { lambda: baseRule.lambda, priors: selectionPriors([...candidatesOf.values()], earlier) };
   const outcomes: PairOutcome[] = planned.map((p) => {
     if (!('plan' in p)) return p;
     // Candidates in a fixed order (kinds, globals, ensemble), whatever order they finished in.
