@@ -39,7 +39,7 @@ function model(symbol: string, trend: Trend, i: number): DeployedModel {
 function benchServices(): SignalPoolServices {
   const models = SYMBOLS.flatMap((s, i) => TRENDS.map((t) => model(s, t, i)));
   const cached = new Map<string, PredictionView>(models.map((m) => [`${m.symbol}/${m.trend}`, {
-    symbol: m.symbol, trend: m.trend, probability: 0.62, signal: true, abstain: false, threshold: 0.5, scope: 'coin', asOf: '2026-11-23',
+    symbol: m.symbol, trend: m.trend, probability: 0.62, signal: true, abstain: false, threshold: 0.5, scope: 'coin', basis: { pooledCoins: null, members: null, shortHistoryRows: null }, asOf: '2026-11-23',
     modelName: m.modelName, version: m.version, classifier: m.classifier, testMetrics: m.metrics, live: null, cached: true,
   }]));
   return {

@@ -8,9 +8,10 @@ import type { CommandSpec } from './command.ts';
 import type { CommandContext } from './context.ts';
 import { formatPercent, formatScore, type Reply, type ReplyImage } from './reply.ts';
 import { optionalChart } from './charts.ts';
+import { basisLine } from '../src/app/prediction-notes.ts';
 
 export function describePrediction(p: PredictionView): string {
-  const verdict = p.signal ? 'SIGNAL' : 'no signal';
+  const verdict = p.abstain ? 'no clear signal (too close to the threshold to call)' : p.signal ? 'SIGNAL' : 'no signal';
   const m = p.testMetrics;
   const live = p.live && p.live.count > 0
     ? `Live: hit rate ${formatPercent(p.live.hitRate)} over ${p.live.count} resolved predictions (precision ${formatPercent(p.live.precision)})`
@@ -19,6 +20,7 @@ export function describePrediction(p: PredictionView): string {
     `${p.symbol} ${p.trend}: probability ${p.probability.toFixed(3)} -> ${verdict} (threshold ${p.threshold.toFixed(2)})`,
     `As of ${p.asOf}`,
     `Model: ${p.modelName} v${p.version} (${p.classifier})`,
+    ...(basisLine(p) ? [basisLine(p)!] : []),
     `Test: overall ${formatScore(m.overall)}, precision ${formatScore(m.precision)}, accuracy ${formatScore(m.accuracy)}, AUC ${formatScore(m.auc)}`,
     live,
   ].join('\n');

@@ -37,6 +37,8 @@ export async function modelPageBody(data: ModelPageData, ctx: PageContext): Prom
     return header + proseCell('Not deployed', esc(why));
   }
 
+  // Calibrated versions carry their own decision threshold (the calibrated probability of the model's 0.5 score).
+  const threshold = typeof v.tags.signalThreshold === 'number' ? v.tags.signalThreshold : ctx.threshold;
   const chart: ChartContext = { symbol: data.symbol, trend: data.trend, classifier: v.tags.classifier, version: v.version, date: v.tags.dataRange.to };
   let out = 0;
   const cells: string[] = [header];
@@ -197,7 +199,7 @@ export async function modelPageBody(data: ModelPageData, ctx: PageContext): Prom
   cells.push(
     proseCell(
       '8. Live outcomes',
-      `Predictions made since deployment, and what happened ${v.tags.window} days later. A prediction is a signal when P ≥ ${fmt(ctx.threshold, 2)}. ` +
+      `Predictions made since deployment, and what happened ${v.tags.window} days later. A prediction is a signal when P ≥ ${fmt(threshold, 2)}. ` +
         (live && live.resolved > 0
           ? `Version ${v.version}: ${live.resolved} resolved, ${live.pending} pending; hit rate ${fmtPct(live.hitRate)}, ` +
             `${live.signals} signals with precision ${fmtPct(live.precision)}.`
@@ -209,7 +211,7 @@ export async function modelPageBody(data: ModelPageData, ctx: PageContext): Prom
       table(
         ['as of', 'version', 'P(trend)', 'signal', 'outcome', 'realised SMA10 change'],
         data.predictions.slice(0, 15).map((p) => {
-          const signal = p.probability >= ctx.threshold;
+          const signal = p.probability >= threshold;
           const outcome = p.outcome === null ? 'pending' : signal ? signalOutcome(p) : p.outcome.label === 0 ? 'correct (no trend)' : 'missed trend';
           return [p.asOf, `v${p.version}`, fmt(p.probability, 3), signal ? 'yes' : 'no', outcome, p.outcome ? fmtPct(p.outcome.pct) : null];
         }),
@@ -222,7 +224,7 @@ export async function modelPageBody(data: ModelPageData, ctx: PageContext): Prom
   if (c) {
     emit(
       await inlineChart(
-        priceSignalsSpec({ context: { ...chart, date: c[c.length - 1]!.date }, candles: c, predictions: data.predictions, threshold: ctx.threshold }),
+        priceSignalsSpec({ context: { ...chart, date: c[c.length - 1]!.date }, candles: c, predictions: data.predictions, threshold }),
         `${idPrefix}-price`,
       ),
     );

@@ -157,7 +157,7 @@ export async function loadModelPage(deps: PageDeps, symbol: string, trend: Trend
   const predictions = await allPredictions(deps.store, modelName);
   const live = liveStats(
     predictions.filter((p) => p.version === version.version),
-    deps.settings.threshold,
+    typeof version.tags.signalThreshold === 'number' ? version.tags.signalThreshold : deps.settings.threshold,
   );
   return { ...base, candles, candlesError, features, featuresError, pool, gate, evaluation, backtest, predictions, live };
 }

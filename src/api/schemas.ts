@@ -96,10 +96,13 @@ export const predictionResponseSchema = {
     as_of: { type: 'string', format: 'date', description: 'Date of the candle the prediction is based on.' },
     version: { type: 'integer', minimum: 1 },
     classifier: { type: 'string' },
-    signal: { type: 'boolean', description: 'P(class 1) >= threshold.' },
-    threshold: { type: 'number', description: 'The configured signal threshold.' },
+    signal: { type: 'boolean', description: 'P(class 1) >= threshold, outside the abstain band.' },
+    threshold: { type: 'number', description: 'The model\'s signal threshold: calibrated models have their own, others use the configured one.' },
+    abstain: { type: 'boolean', description: 'P(class 1) lies inside the configured abstain band around the threshold: no clear signal.' },
+    scope: { type: 'string', enum: ['coin', 'global', 'ensemble'], description: 'coin: trained on this coin\'s history; global: on the pooled history of many coins; ensemble: an average of several models.' },
+    model_note: { type: ['string', 'null'], description: 'Where a global or ensemble model\'s knowledge comes from, in words (e.g. a coin with too little history of its own).' },
   },
-  required: ['prediction_probabilities', 'symbol', 'trend_type', 'as_of', 'version', 'classifier', 'signal', 'threshold'],
+  required: ['prediction_probabilities', 'symbol', 'trend_type', 'as_of', 'version', 'classifier', 'signal', 'threshold', 'abstain', 'scope', 'model_note'],
 } as const;
 
 export const JOB_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABANDONED'] as const;

@@ -1,3 +1,4 @@
+import { basisLine } from '../app/prediction-notes.ts';
 /**
  * Maps the services' camelCase objects to the seed's snake_case JSON. Kept apart from the routes so the mapping can
  * be read (and changed) in one place.
@@ -32,6 +33,12 @@ export interface PredictionResponse {
   classifier: string;
   signal: boolean;
   threshold: number;
+  /** Inside the abstain band: no clear signal either way. */
+  abstain: boolean;
+  /** coin: trained on this coin's own history; global: on the pooled history of many coins; ensemble: an average. */
+  scope: 'coin' | 'global' | 'ensemble';
+  /** Where a global or ensemble model's knowledge comes from, in words; null for a per-coin model. */
+  model_note: string | null;
 }
 
 function metric(metrics: Record<string, number>, ...keys: string[]): number | null {
@@ -73,5 +80,8 @@ export function toPredictionResponse(p: PredictionView): PredictionResponse {
     classifier: p.classifier,
     signal: p.signal,
     threshold: p.threshold,
+    abstain: p.abstain,
+    scope: p.scope,
+    model_note: basisLine(p),
   };
 }

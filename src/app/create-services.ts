@@ -9,7 +9,7 @@ import { ProviderError } from '../data/providers/errors.ts';
 import type { Classifier } from '../models/classifier.ts';
 import { deployTrend } from '../pipeline/deploy.ts';
 import { poolSettings } from '../pipeline/trend-pools.ts';
-import { computeLiveStats, predictLatest, toView } from '../pipeline/predict.ts';
+import { computeLiveStats, predictLatest, thresholdOf, toView } from '../pipeline/predict.ts';
 import { createFeatureRows } from '../pipeline/feature-rows.ts';
 import { resolveOutcomes } from '../pipeline/outcomes.ts';
 import { registeredModelName, type ModelVersion, type Store } from '../store/ports.ts';
@@ -62,7 +62,7 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       throw err;
     }
     const { prediction, version, cached } = result;
-    return toView(prediction, version, config, await computeLiveStats(store, version.modelName, version.version), cached);
+    return toView(prediction, version, config, await computeLiveStats(store, version.modelName, version.version, thresholdOf(version, config)), cached);
   }
 
   async function champion(symbol: string, trend: Trend): Promise<ModelVersion | null> {
@@ -103,7 +103,10 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       return result;
     },
     resolveOutcomes: () => resolveOutcomes({ config, store, candles: (s) => market.cached(s), now: deps.now }),
-    liveStats: (modelName, version) => computeLiveStats(store, modelName, version),
+    liveStats: async (modelName, version) => {
+      const v = await store.getVersion(modelName, version);
+      return computeLiveStats(store, modelName, version, v ? thresholdOf(v, config) : config.signalThreshold);
+    },
     isDeploying: () => deploying,
     async deploy(request: DeployRequest) {
       if (deploying) throw new DeploymentBusyError();
@@ -139,7 +142,7 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       },
       async dailySignals(predictions, date) {
         if (predictions.length === 0) return null;
-        const rows = predictions.map((p) => ({ symbol: p.symbol, trend: p.trend, probability: p.probability, signal: p.signal }));
+        const rows = predictions.map((p) => ({ symbol: p.symbol, trend: p.trend, probability: p.probability, signal: p.signal, threshold: p.threshold }));
         return { name: `signals-${date}.png`, title: `Signals ${date}`, png: await dailySignalsChartPng(rows, date, config.signalThreshold) };
       },
     },

@@ -70,6 +70,11 @@ export interface PredictionView {
   threshold: number;
   /** 'global': a model trained on the pooled history of every coin; 'ensemble': an average of several models. */
   scope: 'coin' | 'global' | 'ensemble';
+  /**
+   * What a global model (or an ensemble with one) learnt from: the coins of the pooled data and, when the coin's own
+   * history was too short for walk-forward, how many labelled rows it had (the reply says so).
+   */
+  basis: { pooledCoins: number | null; members: string[] | null; shortHistoryRows: number | null };
   asOf: string;
   modelName: string;
   version: number;

@@ -1,6 +1,7 @@
 /**
  * The daily signal post: after the daily batch predictions, every subscribed chat and every configured chat id gets
- * ONE message with the day's signals (probability >= config.signalThreshold) for both trends and one chart.
+ * ONE message with the day's signals (each model's probability at or above its own threshold, outside the abstain
+ * band) for both trends and one chart.
  *
  * Exactly once per day per chat, through the job-run store: claim `daily-post:<platform>:<chatId>` for the day's
  * slot, send, then mark it SUCCEEDED (or FAILED with the error). The rules for what a later run finds:
@@ -70,20 +71,26 @@ export function dailyPostJob(platform: string, chatId: string): string {
   return `${DAILY_POST_JOB_PREFIX}${platform}:${chatId}`;
 }
 
-function signalLine(label: string, predictions: PredictionView[], threshold: number): string {
-  const signals = predictions.filter((p) => p.probability >= threshold).sort((a, b) => b.probability - a.probability);
+function signalLine(label: string, predictions: PredictionView[]): string {
+  const signals = predictions.filter((p) => p.signal).sort((a, b) => b.probability - a.probability);
   const list = signals.length > 0 ? signals.map((p) => `${p.symbol} ${p.probability.toFixed(2)}`).join(', ') : 'none';
   return `${label} (${signals.length} of ${predictions.length}): ${list}`;
 }
 
+function thresholdNote(report: DailySignalsReport): string {
+  const all = report.results.flatMap((r) => r.predictions);
+  const values = [...new Set(all.map((p) => p.threshold.toFixed(2)))];
+  return values.length === 1 ? `, ${values[0]}` : '';
+}
+
 /** The text of the daily post. Plain text; the adapters escape it. */
-export function dailyPostText(report: DailySignalsReport, threshold: number): string {
+export function dailyPostText(report: DailySignalsReport): string {
   const byTrend = (trend: string) => report.results.filter((r) => r.trend === trend).flatMap((r) => r.predictions);
   const failures = report.results.flatMap((r) => r.failures);
   return [
-    `Daily signals for ${report.date} (probability >= ${threshold.toFixed(2)})`,
-    signalLine('Uptrend', byTrend('uptrend'), threshold),
-    signalLine('Downtrend', byTrend('downtrend'), threshold),
+    `Daily signals for ${report.date} (probability at or above each model's threshold${thresholdNote(report)})`,
+    signalLine('Uptrend', byTrend('uptrend')),
+    signalLine('Downtrend', byTrend('downtrend')),
     ...(failures.length > 0 ? [`No prediction today for: ${[...new Set(failures.map((f) => f.symbol))].join(', ')}`] : []),
     'Statistical estimates, not financial advice. /predict SYMBOL TREND for details.',
   ].join('\n');
@@ -99,8 +106,7 @@ export function createChatNotifier(options: ChatNotifierOptions): ChatNotifier {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   async function buildPost(report: DailySignalsReport): Promise<Reply> {
-    const threshold = services.config.signalThreshold;
-    const text = dailyPostText(report, threshold);
+    const text = dailyPostText(report);
     try {
       const chart = await services.charts.dailySignals(report.results.flatMap((r) => r.predictions), report.date);
       return { text, images: chart ? [toReplyImage(chart)] : [] };

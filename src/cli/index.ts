@@ -58,7 +58,7 @@ export function buildProgram(): Command {
     .option('--symbols <list>', 'comma-separated symbols (default: all configured)')
     .option('--data-dir <dir>', 'directory of <SYMBOL>.csv files')
     .option('--protocol <p>', 'seed or walk-forward (default from config)')
-    .option('--classifiers <list>', 'comma-separated classifier kinds (default: all ten)')
+    .option('--classifiers <list>', 'candidates: per-coin kinds and global:<Kind> names (default: the configured pool)')
     .option('--seed <n>', 'random seed')
     .option('--artifacts <mode>', 'all (every run) or selected (registered model only)', 'all')
     .option('--json', 'one JSON line per run and per symbol')

@@ -13,17 +13,17 @@ export async function predictCommand(ctx: CliContext, trend: string, opts: { sym
   const services = await ctx.services();
   const result = await services.batchPredict(trend, symbols);
   if (opts.json) {
-    for (const p of result.predictions) out(JSON.stringify({ symbol: p.symbol, trend: p.trend, probability: p.probability, signal: p.signal, threshold: p.threshold, version: p.version, classifier: p.classifier, as_of: p.asOf }));
+    for (const p of result.predictions) out(JSON.stringify({ symbol: p.symbol, trend: p.trend, probability: p.probability, signal: p.signal, abstain: p.abstain, threshold: p.threshold, scope: p.scope, version: p.version, classifier: p.classifier, as_of: p.asOf }));
     for (const f of result.failures) out(JSON.stringify({ symbol: f.symbol, trend, error: f.error }));
   } else {
     if (result.predictions.length === 0 && result.failures.length === 0) out(`No deployed ${trend} models. Run: signal-pool deploy ${trend}`);
     if (result.predictions.length) {
       out(renderTable(
-        ['symbol', 'probability', 'signal', 'version', 'classifier', 'as of'],
-        result.predictions.map((p) => [p.symbol, p.probability.toFixed(3), p.signal ? 'YES' : 'no', `v${p.version}`, p.classifier, p.asOf]),
-        { align: ['left', 'right', 'left', 'right', 'left', 'left'] },
+        ['symbol', 'probability', 'threshold', 'signal', 'version', 'classifier', 'as of'],
+        result.predictions.map((p) => [p.symbol, p.probability.toFixed(3), p.threshold.toFixed(3), p.abstain ? 'unclear' : p.signal ? 'YES' : 'no', `v${p.version}`, p.classifier, p.asOf]),
+        { align: ['left', 'right', 'right', 'left', 'right', 'left', 'left'] },
       ));
-      out(`signal = probability >= ${ctx.config.signalThreshold}`);
+      out(`signal = probability >= the model's threshold (calibrated models have their own)${ctx.config.abstainBand > 0 ? `; unclear = within ${ctx.config.abstainBand} of it (abstain band)` : ''}`);
     }
     for (const f of result.failures) out(`${f.symbol}: ${f.error}`);
   }

@@ -151,6 +151,8 @@ export function selectionScore(c: Candidate, rule: SelectionRule, folds?: readon
   if (!c.validation) return c.test.overall;
   const own = folds ? pairScore(c, folds) : c.validation.overall ?? Number.NaN;
   const prior = rule.priors.get(c.name) ?? own;
+  // A pair without validation folds (a coin with too little history) is scored by the other pairs alone.
+  if (c.folds.length === 0) return prior;
   return rule.lambda * own + (1 - rule.lambda) * prior;
 }
 

@@ -16,7 +16,7 @@ import { pooledRowsAt } from '../data/pooled-dataset.ts';
 import { POOLED_FEATURE_SET } from '../data/pooled-features.ts';
 import type { Classifier, ClassifierKind } from '../models/classifier.ts';
 import { CalibratedClassifier, EnsembleClassifier } from '../models/composite.ts';
-import { sliceRows, type Matrix } from '../models/matrix.ts';
+import type { Matrix } from '../models/matrix.ts';
 import { chunkRanges, mergeShapChunks, planShapFor, summarizeShap } from '../explain/explain.ts';
 import { backtestSignals } from '../../reports/backtest.ts';
 import { registeredModelName, type JsonValue, type Store, type VersionTags } from '../store/ports.ts';
@@ -236,12 +236,22 @@ async function logChildRun(deps: DeployDeps, opts: DeployOptions, parentRunId: s
   report(true, finiteMetrics(c.test), c.validation ? finiteMetrics(c.validation) : null);
 }
 
-/** The pair's input rows in a feature set, for a range of its labelled rows; null when a pooled row is missing. */
-function pairRows(pools: TrendPoolsResult, pair: PairPlan, set: FeatureSetName, range: Range): Matrix | null {
-  const seed = sliceRows(pair.data.X, range.start, range.end);
+/**
+ * The pair's input rows in a feature set, for a range of its labelled rows. A pooled row is missing for the first
+ * days of a coin (the pooled features' warm-up is longer than the seed's): with `skipMissing` those rows are left out
+ * (the SHAP background), else the result is null (a window that must be complete).
+ */
+function pairRows(pools: TrendPoolsResult, pair: PairPlan, set: FeatureSetName, range: Range, skipMissing = false): Matrix | null {
+  const all = Array.from({ length: range.end - range.start }, (_, k) => range.start + k);
+  const coin = set === SEED_FEATURE_SET ? null : pools.global?.universe.coins.get(pair.symbol);
+  if (set !== SEED_FEATURE_SET && !coin) return null;
+  const rows = coin && skipMissing ? all.filter((r) => coin.rowOf.has(pair.data.dates[r]!)) : all;
+  if (rows.length === 0) return null;
+  const seedCols = pair.data.X.nCols;
+  const seed = { nRows: rows.length, nCols: seedCols, data: new Float64Array(rows.length * seedCols) };
+  rows.forEach((r, i) => seed.data.set(pair.data.X.data.subarray(r * seedCols, (r + 1) * seedCols), i * seedCols));
   if (set === SEED_FEATURE_SET) return seed;
-  const coin = pools.global?.universe.coins.get(pair.symbol);
-  const pooled = coin ? pooledRowsAt(coin, pair.data.dates.slice(range.start, range.end)) : null;
+  const pooled = pooledRowsAt(coin!, rows.map((r) => pair.data.dates[r]!));
   if (!pooled || set === POOLED_FEATURE_SET) return pooled;
   const d = seed.nCols + pooled.nCols;
   const data = new Float64Array(seed.nRows * d);
@@ -304,8 +314,9 @@ async function registerSelected(deps: DeployDeps, opts: DeployOptions, trainer: 
   // SHAP explains the model's own score (before calibration, a monotone map that cannot reorder features' effects).
   const Xtest = pairRows(pools, pair, set, plan.test);
   const trainEnd = plan.protocol === 'seed' ? plan.train.end : data.y.length;
-  const training = pairRows(pools, pair, set, { start: 0, end: trainEnd });
-  if (!Xtest || !training) throw new Error(`no ${set} feature rows for the TEST window of ${data.symbol}`);
+  const training = pairRows(pools, pair, set, { start: 0, end: trainEnd }, true);
+  if (!Xtest) throw new Error(`no ${set} feature rows for the TEST window of ${data.symbol}`);
+  if (!training) throw new Error(`no ${set} feature rows to explain ${data.symbol}'s model against`);
   const shapStarted = performance.now();
   const method = final.model.treeEnsemble?.() ? 'tree' : 'kernel';
   const shapPlan = planShapFor(final.model.kind, method, Xtest, training, { seed: opts.seed });
@@ -373,6 +384,7 @@ async function registerSelected(deps: DeployDeps, opts: DeployOptions, trainer: 
     selection: { score: pair.selectionScore, lambda: pools.rule.lambda, prior: pools.rule.priors.get(best.name) ?? null },
     ...(final.global ? { global: final.global } : {}),
     ...(best.parts ? { ensemble: best.parts.map((p) => p.name) } : {}),
+    ownHistory: { labelledRows: data.y.length, folds: plan.protocol === 'walk-forward' ? plan.folds.length : 0 },
     evaluation: { dates: testDates, proba: testProba, label: Array.from(pair.labels.test) },
     backtest,
     pool: toJson(pair.candidates.map((m) => (m.ok

@@ -52,13 +52,22 @@ async function modelFor(deps: PredictDeps, v: ModelVersion): Promise<Classifier>
   return model;
 }
 
+function basisOf(v: ModelVersion): PredictionView['basis'] {
+  const g = v.tags.global;
+  const coins = g && typeof g === 'object' && !Array.isArray(g) && typeof g.coins === 'number' ? g.coins : null;
+  const members = Array.isArray(v.tags.ensemble) ? v.tags.ensemble.filter((m): m is string => typeof m === 'string') : null;
+  const own = v.tags.ownHistory;
+  const short = own && typeof own === 'object' && !Array.isArray(own) && own.folds === 0 && typeof own.labelledRows === 'number' ? own.labelledRows : null;
+  return { pooledCoins: coins, members, shortHistoryRows: short };
+}
+
 export function toView(p: Prediction, v: ModelVersion, config: AppConfig, live: LiveStats | null, cached: boolean): PredictionView {
   const threshold = thresholdOf(v, config);
   // Abstain band: a probability this close to the threshold is reported as no clear signal, not a coin-flip.
   const abstain = config.abstainBand > 0 && Math.abs(p.probability - threshold) < config.abstainBand;
   return {
     symbol: p.symbol, trend: p.trend, probability: p.probability, signal: !abstain && p.probability >= threshold, abstain,
-    threshold, asOf: p.asOf, scope: v.tags.scope === 'global' || v.tags.scope === 'ensemble' ? v.tags.scope : 'coin', modelName: p.modelName, version: p.version, classifier: v.tags.classifier,
+    threshold, asOf: p.asOf, scope: v.tags.scope === 'global' || v.tags.scope === 'ensemble' ? v.tags.scope : 'coin', basis: basisOf(v), modelName: p.modelName, version: p.version, classifier: v.tags.classifier,
     testMetrics: v.tags.metrics, live, cached,
   };
 }
@@ -84,13 +93,16 @@ export async function predictLatest(deps: PredictDeps, symbol: string, trend: Tr
   return { prediction, version, cached: false };
 }
 
-/** Realised performance of a version on predictions with known outcomes (decision: P(1) > 0.5, as in testing). */
-export async function computeLiveStats(store: Store, modelName: string, version: number): Promise<LiveStats | null> {
+/**
+ * Realised performance of a version on predictions with known outcomes. The decision is the served signal
+ * (probability >= the version's threshold), so live figures compare with the test metrics of the same decisions.
+ */
+export async function computeLiveStats(store: Store, modelName: string, version: number, threshold = 0.5): Promise<LiveStats | null> {
   let tp = 0, fp = 0, tn = 0, fn = 0;
   for (let offset: number | null = 0; offset !== null; ) {
     const page = await store.listPredictions({ modelName, version, hasOutcome: true, limit: 1000, offset });
     for (const p of page.items) {
-      const d = p.probability > 0.5;
+      const d = p.probability >= threshold;
       const y = p.outcome!.label === 1;
       if (d && y) tp++; else if (d && !y) fp++; else if (!d && !y) tn++; else fn++;
     }

@@ -42,7 +42,7 @@ export interface WalkForwardOptions {
 }
 
 export function walkForwardSplit(n: number, opts: WalkForwardOptions): WalkForwardPlan {
-  const block = Math.max(10, Math.round(n * opts.testFraction));
+  const block = testBlock(n, opts.testFraction);
   const minTrain = opts.minTrain ?? Math.max(50, Math.floor(n * 0.25));
   const test: Range = { start: n - block, end: n };
   const validEnd = test.start - opts.window;
@@ -58,4 +58,17 @@ export function walkForwardSplit(n: number, opts: WalkForwardOptions): WalkForwa
     folds.push({ train: { start: 0, end: vStart - opts.window }, valid: { start: vStart, end: vStart + block } });
   }
   return { protocol: 'walk-forward', folds, finalTrain: { start: 0, end: test.start - opts.window }, test };
+}
+
+const testBlock = (n: number, testFraction: number) => Math.max(10, Math.round(n * testFraction));
+
+/**
+ * A plan with a TEST window and no validation folds, for a coin with too little history for walk-forward: only the
+ * global models (trained on other coins' pooled history) can be candidates, selected by their mean validation score
+ * over the other pairs. The TEST window is the same size as walk-forward's and still gates registration.
+ */
+export function testOnlySplit(n: number, opts: Pick<WalkForwardOptions, 'testFraction' | 'window'>): WalkForwardPlan {
+  const block = testBlock(n, opts.testFraction);
+  if (n <= block) throw new Error(`${n} labeled rows cannot hold a test window of ${block} rows`);
+  return { protocol: 'walk-forward', folds: [], finalTrain: { start: 0, end: Math.max(0, n - block - opts.window) }, test: { start: n - block, end: n } };
 }

@@ -29,7 +29,7 @@ import { parseClassifierKinds } from '../models/registry.ts';
 import { checkGate, type GateResult } from './gate.ts';
 import { evaluate } from './metrics.ts';
 import type { Trainer } from './trainer.ts';
-import { seedSplit, walkForwardSplit, type SplitPlan } from './split.ts';
+import { seedSplit, testOnlySplit, walkForwardSplit, type SplitPlan } from './split.ts';
 
 export type Protocol = 'seed' | 'walk-forward';
 
@@ -117,11 +117,19 @@ export interface TrendPoolsResult {
   rule: SelectionRule;
 }
 
-export function planFor(protocol: Protocol, n: number, config: AppConfig): SplitPlan {
-  return protocol === 'seed'
-    ? seedSplit(n, config.splitFraction)
-    : walkForwardSplit(n, { folds: config.walkForward.folds, testFraction: config.walkForward.testFraction, window: config.predictionWindow });
+export function planFor(protocol: Protocol, n: number, config: AppConfig, opts: { allowTestOnly?: boolean } = {}): SplitPlan {
+  if (protocol === 'seed') return seedSplit(n, config.splitFraction);
+  const wf = { folds: config.walkForward.folds, testFraction: config.walkForward.testFraction, window: config.predictionWindow };
+  try {
+    return walkForwardSplit(n, wf);
+  } catch (err) {
+    if (!opts.allowTestOnly) throw err;
+    return testOnlySplit(n, wf);
+  }
 }
+
+/** A walk-forward pair without validation folds: its coin has too little history for models of its own. */
+export const isShortHistory = (plan: SplitPlan) => plan.protocol === 'walk-forward' && plan.folds.length === 0;
 
 function labelsOf(data: Dataset, plan: SplitPlan): PairLabels {
   const folds = plan.protocol === 'walk-forward' ? plan.folds.map((f) => data.y.slice(f.valid.start, f.valid.end)) : [];
@@ -137,10 +145,10 @@ function throwIfAborted(signal?: AbortSignal): void {
 }
 
 /** Candles, dataset and split of one coin; throws a one-line message when the coin cannot be planned. */
-export async function planPair(deps: TrendPoolsDeps, symbol: string, trend: Trend, protocol: Protocol): Promise<PairPlan> {
+export async function planPair(deps: TrendPoolsDeps, symbol: string, trend: Trend, protocol: Protocol, opts: { allowTestOnly?: boolean } = {}): Promise<PairPlan> {
   const candles = await deps.loadCandles(symbol);
   const data = buildDataset(symbol, candles, datasetOptions(deps.config, trend));
-  const plan = planFor(protocol, data.y.length, deps.config);
+  const plan = planFor(protocol, data.y.length, deps.config, opts);
   return { symbol, candles, data, plan, labels: labelsOf(data, plan), testWindow: `${data.dates[plan.test.start]}..${data.dates[plan.test.end - 1]}` };
 }
 
@@ -151,10 +159,12 @@ export async function trainTrendPools(deps: TrendPoolsDeps, opts: TrendPoolsOpti
   const walkForward = opts.protocol === 'walk-forward';
   const pool = opts.pool;
 
-  // 1. Plans.
+  // 1. Plans. With global kinds in the pool, a coin too short for walk-forward still gets a TEST window: the global
+  // models can give it a signal.
+  const allowTestOnly = walkForward && pool.globals.length > 0;
   const planned = await Promise.all(opts.symbols.map(async (symbol) => {
     try {
-      return await planPair(deps, symbol, opts.trend, opts.protocol);
+      return await planPair(deps, symbol, opts.trend, opts.protocol, { allowTestOnly });
     } catch (err) {
       return { symbol, ok: false as const, error: errorText(err) };
     }
@@ -171,6 +181,10 @@ export async function trainTrendPools(deps: TrendPoolsDeps, opts: TrendPoolsOpti
   };
   const bySlowest = [...pool.kinds].sort((a, b) => trainer.expectedSeconds(b) - trainer.expectedSeconds(a));
   const coinJobs = pairs.flatMap((p) => bySlowest.map(async (kind) => {
+    if (isShortHistory(p.plan)) {
+      report(p.symbol, { ok: false, name: kind, scope: 'coin', fitSeconds: 0, error: `too little history of its own (${p.data.y.length} labelled rows) for walk-forward: only the global models are candidates` });
+      return;
+    }
     const member = await trainer.train(kind, p.data, p.plan, opts.seed);
     report(p.symbol, fromMember(member, walkForward));
   }));
@@ -194,7 +208,7 @@ export async function trainTrendPools(deps: TrendPoolsDeps, opts: TrendPoolsOpti
   }
   const baseRule: SelectionRule = { lambda: walkForward ? pool.selectionWeight : 1, priors: selectionPriors([...candidatesOf.values()], earlier) };
   if (walkForward && pool.ensembleTopK >= 2) {
-    for (const p of pairs) {
+    for (const p of pairs.filter((q) => !isShortHistory(q.plan))) {
       const ens = ensembleCandidate(candidatesOf.get(p.symbol)!, pool.ensembleTopK, baseRule, p.labels);
       if (ens) report(p.symbol, ens);
     }
@@ -207,6 +221,9 @@ export async function trainTrendPools(deps: TrendPoolsDeps, opts: TrendPoolsOpti
     const order = [...pool.kinds, ...pool.globals.map((g) => globalName(g.kind))];
     const candidates = [...candidatesOf.get(p.symbol)!].sort((a, b) => rank(order, a) - rank(order, b));
     const selected = selectCandidate(candidates, rule);
+    if (!selected && isShortHistory(p.plan)) {
+      return { symbol: p.symbol, ok: false, error: `too little history of its own (${p.data.y.length} labelled rows) for walk-forward, and no other pair's validation scores to choose a global model by: deploy it together with other coins`, pair: p, candidates };
+    }
     if (!selected) {
       return { symbol: p.symbol, ok: false, error: `every candidate failed: ${candidates.map((c) => `${c.name}: ${c.ok ? 'no validation score' : c.error}`).join('; ')}`, pair: p, candidates };
     }
@@ -244,7 +261,7 @@ async function buildUniverse(deps: TrendPoolsDeps, opts: TrendPoolsOptions, pair
     ...pairs.map(async (p) => { candles.set(p.symbol, deps.loadUniverseCandles ? await deps.loadUniverseCandles(p.symbol) : p.candles); }),
     ...extra.map(async (symbol) => {
       try {
-        const other = await planPair(deps, symbol, opts.trend, opts.protocol);
+        const other = await planPair(deps, symbol, opts.trend, opts.protocol, { allowTestOnly: true });
         candles.set(symbol, deps.loadUniverseCandles ? await deps.loadUniverseCandles(symbol) : other.candles);
         limits.set(symbol, other.data.dates[other.plan.test.start]!);
       } catch (err) {

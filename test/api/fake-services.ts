@@ -77,7 +77,7 @@ export function fakeServices(opts: { logger?: Logger } = {}): { services: Signal
       if (!model) throw new UserFacingError(`No model is deployed for ${symbol} ${trend}.`, 'NOT_FOUND');
       const probability = trend === 'uptrend' ? 0.75 : 0.25;
       return {
-        symbol, trend, probability, signal: probability >= 0.5, abstain: false, threshold: 0.5, scope: 'coin', asOf: '2026-11-23',
+        symbol, trend, probability, signal: probability >= 0.5, abstain: false, threshold: 0.5, scope: 'coin', basis: { pooledCoins: null, members: null, shortHistoryRows: null }, asOf: '2026-11-23',
         modelName: model.modelName, version: model.version, classifier: model.classifier,
         testMetrics: model.metrics, live: null, cached: true,
       };

@@ -49,7 +49,7 @@ test('it documents the responses, including the error shapes', () => {
   const responses = doc.paths['/prediction'].get.responses;
   assert.deepEqual(Object.keys(responses).sort(), ['200', '404', '422', '500', '503']);
   const ok = responses['200'].content['application/json'].schema;
-  assert.deepEqual(ok.required, ['prediction_probabilities', 'symbol', 'trend_type', 'as_of', 'version', 'classifier', 'signal', 'threshold']);
+  assert.deepEqual(ok.required, ['prediction_probabilities', 'symbol', 'trend_type', 'as_of', 'version', 'classifier', 'signal', 'threshold', 'abstain', 'scope', 'model_note']);
   assert.equal(responses['422'].content['application/json'].schema.properties.detail.type, 'array');
   assert.deepEqual(Object.keys(doc.paths['/health'].get.responses).sort(), ['200', '500', '503']);
   const model = doc.paths['/models'].get.responses['200'].content['application/json'].schema.items;

@@ -91,7 +91,7 @@ describe('GET /prediction', () => {
     assert.deepEqual(body, {
       prediction_probabilities: [0.25, 0.75],
       symbol: 'BTC', trend_type: 'uptrend', as_of: '2026-11-23', version: 2, classifier: 'xgboost',
-      signal: true, threshold: 0.5,
+      signal: true, threshold: 0.5, abstain: false, scope: 'coin', model_note: null,
     });
   });
 

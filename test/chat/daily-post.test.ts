@@ -54,14 +54,27 @@ describe('daily signal post', () => {
   }
 
   it('text lists the signals at or above the threshold for both trends', () => {
-    assert.equal(dailyPostText(report, 0.5), [
-      'Daily signals for 2026-11-24 (probability >= 0.50)',
+    assert.equal(dailyPostText(report), [
+      "Daily signals for 2026-11-24 (probability at or above each model's threshold, 0.50)",
       'Uptrend (2 of 3): BTC 0.73, SOL 0.61',
       'Downtrend (1 of 2): DOGE 0.55',
       'No prediction today for: GRT',
       'Statistical estimates, not financial advice. /predict SYMBOL TREND for details.',
     ].join('\n'));
-    assert.match(dailyPostText(report, 0.7), /Uptrend \(1 of 3\): BTC 0\.73\nDowntrend \(0 of 2\): none/);
+  });
+
+  it("uses each model's own threshold (calibrated versions differ) and leaves abstentions out", () => {
+    const own: DailySignalsReport = {
+      date: DAY,
+      results: [
+        { trend: 'uptrend', predictions: [prediction('BTC', 'uptrend', 0.73, 0.7), prediction('ETH', 'uptrend', 0.42, 0.35), prediction('SOL', 'uptrend', 0.61, 0.7)], failures: [] },
+        { trend: 'downtrend', predictions: [{ ...prediction('DOGE', 'downtrend', 0.56, 0.55), signal: false, abstain: true }], failures: [] },
+      ],
+      resolvedOutcomes: 0,
+    };
+    const text = dailyPostText(own);
+    assert.match(text, /each model's threshold\)/);
+    assert.match(text, /Uptrend \(2 of 3\): BTC 0\.73, ETH 0\.42\nDowntrend \(0 of 1\): none/);
   });
 
   it('sends one message with one image to every configured and subscribed chat, and only once per day', async () => {

@@ -130,6 +130,7 @@ export function prediction(symbol: string, trend: Trend, probability: number, th
     signal: probability >= threshold,
     abstain: false,
     scope: 'coin',
+    basis: { pooledCoins: null, members: null, shortHistoryRows: null },
     threshold,
     asOf: '2026-11-23',
     modelName: `${symbol}_${trend}_model`,

@@ -9,7 +9,7 @@ import { logNotifier, type DailySignalsReport } from '../../jobs/notifier.ts';
 
 function view(symbol: string, trend: Trend, probability: number): PredictionView {
   return {
-    symbol, trend, probability, signal: probability >= 0.5, abstain: false, threshold: 0.5, scope: 'coin', asOf: '2026-11-23',
+    symbol, trend, probability, signal: probability >= 0.5, abstain: false, threshold: 0.5, scope: 'coin', basis: { pooledCoins: null, members: null, shortHistoryRows: null }, asOf: '2026-11-23',
     modelName: `${symbol}_${trend}_model`, version: 1, classifier: 'svm', testMetrics: {}, live: null, cached: false,
   };
 }

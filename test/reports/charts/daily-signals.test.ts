@@ -37,3 +37,13 @@ test('subtitle lists the coins that signal, per trend', () => {
 test('renders all 20 coins without warnings', async () => {
   await assertRendersCleanly(spec);
 });
+
+test("models with their own thresholds get a tick on their bar instead of one rule", async () => {
+  const own = rows.map((r, i) => ({ ...r, threshold: 0.4 + (i % 5) / 20 }));
+  const ticks = dailySignalsSpec({ rows: own, date: '2025-06-01', threshold: 0.5 });
+  const tick = findLayer(ticks, 'tick');
+  assert.equal(tick.encoding.y.field, 'threshold');
+  assert.deepEqual(tick.data.values.map((v: { threshold: number }) => v.threshold), own.map((r) => r.threshold));
+  assert.match(subtitleText(ticks), /each model's own threshold/);
+  await assertRendersCleanly(ticks);
+});
