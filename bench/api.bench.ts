@@ -32,7 +32,7 @@ function model(symbol: string, trend: Trend, i: number): DeployedModel {
     shapImportance: Object.fromEntries(FEATURES.map((f, j) => [f, (j - 9) / 1000])),
     shapMeanAbs: Object.fromEntries(FEATURES.map((f, j) => [f, j / 1000])),
     featureNames: FEATURES, targetPct: trend === 'uptrend' ? 0.05 : -0.05, window: 10, protocol: 'walk-forward',
-    trainedAt: new Date('2026-11-22T02:00:00Z'), dataRange: { from: '2020-01-01', to: '2026-11-21' },
+    trainedAt: new Date('2026-11-22T02:00:00Z'), dataRange: { from: '2020-01-01', to: '2026-11-21' }, testWindow: '2026-07-01..2026-11-11', trainedThrough: '2026-11-11',
   };
 }
 

@@ -29,7 +29,7 @@ async function run(args: string[], ctx: CommandContext): Promise<Reply> {
   const shown = champions.slice((page - 1) * MODELS_PAGE_SIZE, page * MODELS_PAGE_SIZE);
   const next = page < pages ? ` Next: /models ${trend ? `${trend} ` : ''}${page + 1}` : '';
   return {
-    text: `Champion models for ${scope} (${champions.length}), page ${page} of ${pages}.${next}`,
+    text: `Champion models for ${scope} (${champions.length}), page ${page} of ${pages}. Scores are out-of-sample (TEST window, a model trained before it); the served model is then refit on all rows.${next}`,
     table: {
       columns: ['Symbol', 'Trend', 'Classifier', 'Overall', 'Precision', 'Version', 'Trained'],
       rows: shown.map((m) => [

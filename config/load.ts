@@ -29,6 +29,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: ['SIGNAL_POOL_GATE_NEGATIVE_ACCURACY'], path: 'gate.negativeAccuracy', kind: 'number' },
   { env: ['SIGNAL_POOL_GATE_OVERALL'], path: 'gate.overall', kind: 'number' },
   { env: ['SIGNAL_POOL_CHAMPION_MARGIN'], path: 'championMargin', kind: 'number' },
+  { env: ['SIGNAL_POOL_CHAMPION_MIN_LIVE_ROWS'], path: 'championMinLiveRows', kind: 'int' },
   { env: ['SIGNAL_POOL_PROTOCOL'], path: 'protocol', kind: 'string' },
   { env: ['SIGNAL_POOL_WF_FOLDS'], path: 'walkForward.folds', kind: 'int' },
   { env: ['SIGNAL_POOL_WF_TEST_FRACTION'], path: 'walkForward.testFraction', kind: 'number' },

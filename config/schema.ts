@@ -27,6 +27,11 @@ export const configSchema = z.object({
   }),
   /** The champion alias moves only when the new version beats the current one by this much (overall score). */
   championMargin: z.number().min(0).max(1),
+  /**
+   * The champion rule scores a stored champion only on TEST rows dated after its training data (its live window), and
+   * only when there are at least this many; otherwise it compares the recipes (src/pipeline/champion.ts).
+   */
+  championMinLiveRows: z.number().int().min(1),
   protocol: z.enum(['seed', 'walk-forward']),
   walkForward: z.object({
     folds: z.number().int().min(2).max(20),

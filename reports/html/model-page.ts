@@ -1,3 +1,4 @@
+import { metricsNote } from '../../src/app/prediction-notes.ts';
 /**
  * One (symbol, trend) page of the report, as a notebook: prose cells explaining each step, then its output (table or
  * chart), in the order the model came to be: data range, features, pool leaderboard, the chosen model and its gate,
@@ -272,9 +273,9 @@ function metricsTable(v: ModelVersion): string {
   const keys = [...new Set([...Object.keys(test), ...Object.keys(val)])].sort();
   const digits = (k: string) => (['tp', 'fp', 'tn', 'fn', 'n'].includes(k) ? 0 : 3);
   return table(
-    ['metric', 'test window', 'validation (mean)'],
+    ['metric', 'test window (out-of-sample)', 'validation (mean, out-of-sample)'],
     keys.map((k) => [k, test[k] !== undefined ? fmt(test[k], digits(k)) : null, val[k] !== undefined ? fmt(val[k], digits(k)) : null]),
-    { numeric: [1, 2], caption: `${v.tags.classifier} v${v.version}` },
+    { numeric: [1, 2], caption: `${v.tags.classifier} v${v.version}: ${metricsNote({ protocol: v.tags.protocol, testWindow: typeof v.tags.testWindow === 'string' ? v.tags.testWindow : null, trainedThrough: typeof v.tags.trainedThrough === 'string' ? v.tags.trainedThrough : null })}` },
   );
 }
 

@@ -70,6 +70,8 @@ export const modelEntrySchema = {
     prediction_window_days: { type: 'integer', description: 'Days ahead the label looks.' },
     version: { type: 'integer', minimum: 1, description: 'Model registry version holding the champion alias.' },
     classifier: { type: 'string', examples: ['xgboost'] },
+    metrics_sample: { type: 'string', enum: ['out-of-sample'], description: 'performance_metrics never come from rows the scored model was trained on.' },
+    metrics_note: { type: 'string', description: 'Which rows the metrics come from, and how the served model relates to them.' },
     trained_at: { type: 'string', format: 'date-time' },
   },
   required: [

@@ -1,4 +1,4 @@
-import { basisLine } from '../app/prediction-notes.ts';
+import { basisLine, metricsNote } from '../app/prediction-notes.ts';
 /**
  * Maps the services' camelCase objects to the seed's snake_case JSON. Kept apart from the routes so the mapping can
  * be read (and changed) in one place.
@@ -22,6 +22,9 @@ export interface ModelEntry {
   version: number;
   classifier: string;
   trained_at: string;
+  /** performance_metrics are always out-of-sample; this says which rows and how the served model relates to them. */
+  metrics_sample: 'out-of-sample';
+  metrics_note: string;
 }
 
 export interface PredictionResponse {
@@ -67,6 +70,8 @@ export function toModelEntry(m: DeployedModel): ModelEntry {
     version: m.version,
     classifier: m.classifier,
     trained_at: m.trainedAt.toISOString(),
+    metrics_sample: 'out-of-sample',
+    metrics_note: metricsNote(m),
   };
 }
 

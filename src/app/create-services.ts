@@ -34,6 +34,7 @@ export function toDeployedModel(v: ModelVersion): DeployedModel {
     symbol: v.symbol, trend: v.trend, modelName: v.modelName, version: v.version, classifier: v.tags.classifier,
     metrics: v.tags.metrics, shapImportance: v.tags.shapImportance, shapMeanAbs: v.tags.shapMeanAbs, featureNames: v.tags.featureNames,
     targetPct: v.tags.targetPct, window: v.tags.window, protocol: v.tags.protocol, trainedAt: v.createdAt, dataRange: v.tags.dataRange,
+    testWindow: typeof v.tags.testWindow === 'string' ? v.tags.testWindow : null, trainedThrough: typeof v.tags.trainedThrough === 'string' ? v.tags.trainedThrough : null,
   };
 }
 

@@ -16,3 +16,17 @@ export function basisLine(p: PredictionView): string | null {
   return null;
 }
 
+
+/**
+ * Where a version's test metrics come from, in words, so that no one reads an in-sample figure as a test result.
+ * They are always out-of-sample for the model that was scored: walk-forward scores a model trained before the TEST
+ * window (purged), and then refits the served model on every row, TEST included; the seed protocol serves the model
+ * it scored, but its TEST rows overlap the label windows of its last training rows.
+ */
+export function metricsNote(m: { protocol: string; testWindow?: string | null; trainedThrough?: string | null }): string {
+  const window = m.testWindow ? ` ${m.testWindow}` : '';
+  if (m.protocol === 'seed') {
+    return `out-of-sample: TEST window${window} of the seed protocol, not used for training (but its first rows share label days with the last training rows)`;
+  }
+  return `out-of-sample: TEST window${window}, scored by the recipe trained before it; the served model was then refit on all rows${m.trainedThrough ? ` through ${m.trainedThrough}` : ''}`;
+}

@@ -46,6 +46,9 @@ export interface DeployedModel {
   protocol: string;
   trainedAt: Date;
   dataRange: { from: string; to: string };
+  /** The TEST window of `metrics`, and the last row the served model was fitted on (see metricsNote). */
+  testWindow: string | null;
+  trainedThrough: string | null;
 }
 
 /** Realised performance of a model version on predictions whose outcome is known. */

@@ -57,7 +57,7 @@ export function buildProgram(): Command {
     .argument('<trend>', 'uptrend or downtrend')
     .option('--symbols <list>', 'comma-separated symbols (default: all configured)')
     .option('--data-dir <dir>', 'directory of <SYMBOL>.csv files')
-    .option('--protocol <p>', 'seed or walk-forward (default from config)')
+    .option('--protocol <p>', "seed or walk-forward (default from config). seed: the seed's 95/5 split, kept for comparison; its TEST rows overlap the label windows of its last training rows")
     .option('--classifiers <list>', 'candidates: per-coin kinds and global:<Kind> names (default: the configured pool)')
     .option('--seed <n>', 'random seed')
     .option('--artifacts <mode>', 'all (every run) or selected (registered model only)', 'all')

@@ -22,7 +22,7 @@ import { backtestSignals } from '../../reports/backtest.ts';
 import { registeredModelName, type JsonValue, type Store, type VersionTags } from '../store/ports.ts';
 import { decodeModel, encodeModel, loadModel, saveMemberModel } from './artifacts.ts';
 import type { AnyCandidate, Candidate, PriorObservation } from './candidates.ts';
-import { decideChampion } from './gate.ts';
+import { compareWithChampion } from './champion.ts';
 import { evaluate, finiteMetrics } from './metrics.ts';
 import type { MakeClassifier } from './pool.ts';
 import { inProcessTrainer, workerTrainer, type ExplainTarget, type Trainer } from './trainer.ts';
@@ -267,8 +267,10 @@ interface FinalModel {
   /** The encoded model when it came from a trainer (SHAP workers decode it instead of receiving its state). */
   artifact?: Uint8Array;
   params: Record<string, JsonValue>;
-  /** Date of the last row whose label trained it. */
+  /** Dates of the first and last row whose label trained it, and how many rows (all coins, for a global model). */
+  trainedFrom: string;
   trainedThrough: string;
+  trainedRows: number;
   global?: JsonValue;
 }
 
@@ -276,24 +278,29 @@ interface FinalModel {
 async function finalModelOf(opts: DeployOptions, trainer: Trainer, pools: TrendPoolsResult, pair: PairEvaluation, c: Candidate): Promise<FinalModel> {
   const { data, plan } = pair;
   if (c.scope === 'coin') {
-    if (plan.protocol === 'seed') return { model: c.member!.model, artifact: c.member!.artifact, params: { ...c.params }, trainedThrough: data.dates[plan.train.end - 1]! };
+    if (plan.protocol === 'seed') {
+      return { model: c.member!.model, artifact: c.member!.artifact, params: { ...c.params }, trainedFrom: data.dates[plan.train.start]!, trainedThrough: data.dates[plan.train.end - 1]!, trainedRows: plan.train.end - plan.train.start };
+    }
     const refit = await trainer.train(c.name as ClassifierKind, data, { protocol: 'seed', train: { start: 0, end: data.y.length }, test: plan.test }, opts.seed);
     if (!refit.ok) throw new Error(`refit of ${c.name} on all rows failed: ${refit.error}`);
-    return { model: refit.artifact ? decodeModel(refit.artifact) : refit.model, artifact: refit.artifact, params: { ...refit.params }, trainedThrough: data.dates[data.y.length - 1]! };
+    return { model: refit.artifact ? decodeModel(refit.artifact) : refit.model, artifact: refit.artifact, params: { ...refit.params }, trainedFrom: data.dates[0]!, trainedThrough: data.dates[data.y.length - 1]!, trainedRows: data.y.length };
   }
   if (c.scope === 'global') {
     const bank = pools.global?.bank;
     if (!bank || !c.spec) throw new Error(`${c.name}: the global models are not available`);
     const fit = await bank.finalModel(c.spec, data.range.to);
     return {
-      model: decodeModel(fit.artifact!), artifact: fit.artifact!, params: { ...fit.params }, trainedThrough: data.range.to,
+      model: decodeModel(fit.artifact!), artifact: fit.artifact!, params: { ...fit.params },
+      trainedFrom: [...pools.global!.universe.coins.values()].map((k) => k.dates[0] ?? '9999').sort()[0]!, trainedThrough: data.range.to, trainedRows: fit.info.rows,
       global: { universe: pools.global!.symbols, reference: pools.global!.universe.context.reference, trainedRows: fit.info.rows, coins: fit.info.coins, labelsKnownBefore: fit.info.trainedBefore },
     };
   }
   const parts = await Promise.all(c.parts!.map((p) => finalModelOf(opts, trainer, pools, pair, p)));
   const members = c.parts!.map((p, i) => ({ name: p.name, model: parts[i]!.model, columns: columnsWithin(c.featureSet, p.featureSet) }));
   return {
-    model: new EnsembleClassifier(members), params: { ...c.params }, trainedThrough: parts.map((p) => p.trainedThrough).sort().at(-1)!,
+    model: new EnsembleClassifier(members), params: { ...c.params },
+    trainedFrom: parts.map((p) => p.trainedFrom).sort()[0]!, trainedThrough: parts.map((p) => p.trainedThrough).sort().at(-1)!,
+    trainedRows: Math.max(...parts.map((p) => p.trainedRows)),
     global: parts.find((p) => p.global)?.global,
   };
 }
@@ -340,22 +347,28 @@ async function registerSelected(deps: DeployDeps, opts: DeployOptions, trainer: 
     backtest = { error: errorText(err) };
   }
 
-  // Champion rule: the challenger must beat the current champion on the same test window.
+  // Champion rule on rows neither model was trained on (champion.ts): never the stored champion on its own training rows.
   const current = await store.getAlias(modelName, 'champion');
-  let championScore: { version: number; overall: number } | null = null;
-  if (current) {
-    try {
-      const champSet = isFeatureSetName(current.tags.featureSet) ? current.tags.featureSet : SEED_FEATURE_SET;
-      const rows = pairRows(pools, pair, champSet, plan.test);
-      if (!rows) throw new Error(`no ${champSet} feature rows for the test window`);
-      const champ = await loadModel(store, current.artifactId, current.tags.featureNames);
-      const m = evaluate(pair.labels.test, champ.predict(rows), champ.predictProba(rows));
-      championScore = { version: current.version, overall: m.overall };
-    } catch (err) {
-      deps.logger.warn('current champion could not be scored; the challenger replaces it', { modelName, error: errorText(err) });
-    }
-  }
-  const decision = decideChampion(pair.test.overall, championScore, config.championMargin, pair.testWindow);
+  const decision = current
+    ? await compareWithChampion({
+      candidates: pair.candidates.filter((c): c is Candidate => c.ok), selected: best, challengerTest: pair.test, labels: pair.labels.test,
+      testDates, current, margin: config.championMargin, minLiveRows: config.championMinLiveRows,
+      scoreStored: async (rows) => {
+        try {
+          const champSet = isFeatureSetName(current.tags.featureSet) ? current.tags.featureSet : SEED_FEATURE_SET;
+          const all = pairRows(pools, pair, champSet, plan.test);
+          if (!all) throw new Error(`no ${champSet} feature rows for the test window`);
+          const X = { nRows: rows.length, nCols: all.nCols, data: new Float64Array(rows.length * all.nCols) };
+          rows.forEach((r, i) => X.data.set(all.data.subarray(r * all.nCols, (r + 1) * all.nCols), i * all.nCols));
+          const champ = await loadModel(store, current.artifactId, current.tags.featureNames);
+          return { proba: champ.predictProba(X), decisions: champ.predict(X) };
+        } catch (err) {
+          deps.logger.warn('current champion could not be scored on its live window', { modelName, error: errorText(err) });
+          return null;
+        }
+      },
+    })
+    : { promote: true, reason: 'no champion yet', comparison: null };
 
   const artifactId = served === final.model && final.artifact
     ? await store.putArtifact(final.artifact, { kind: served.kind })
@@ -392,6 +405,8 @@ async function registerSelected(deps: DeployDeps, opts: DeployOptions, trainer: 
       : { classifier: m.name, scope: m.scope, ok: false, error: m.error, fitSeconds: m.fitSeconds }))),
     gate: { passed: pair.gate.passed, reasons: pair.gate.reasons },
     championDecision: decision.reason,
+    championComparison: toJson(decision.comparison),
+    trainedOn: { from: final.trainedFrom, to: final.trainedThrough, rows: final.trainedRows },
   };
   throwIfAborted(opts.signal);
   // The one registry write: version + (maybe) alias move, atomically.

@@ -1,4 +1,4 @@
-/** The registration gate and the champion rule. */
+/** The registration gate (the champion rule is in champion.ts). */
 import type { AppConfig } from '../../config/schema.ts';
 
 export interface GateResult {
@@ -21,18 +21,4 @@ export function checkGate(m: Record<string, number>, gate: AppConfig['gate']): G
   return reasons.length === 0
     ? { passed: true, reasons: [`passed: positive_accuracy ${fmt(m.positive_accuracy!)}, negative_accuracy ${fmt(m.negative_accuracy!)}, overall ${fmt(m.overall!)}`] }
     : { passed: false, reasons };
-}
-
-export interface ChampionDecision {
-  promote: boolean;
-  reason: string;
-}
-
-/** The challenger takes the alias only when it beats the champion on the same window by more than `margin`. */
-export function decideChampion(challengerOverall: number, champion: { version: number; overall: number } | null, margin: number, window: string): ChampionDecision {
-  if (!champion) return { promote: true, reason: 'no champion yet' };
-  if (challengerOverall > champion.overall + margin) {
-    return { promote: true, reason: `beats v${champion.version} on the test window ${window}: overall ${fmt(challengerOverall)} vs ${fmt(champion.overall)} (margin ${margin})` };
-  }
-  return { promote: false, reason: `does not beat v${champion.version} on the test window ${window}: overall ${fmt(challengerOverall)} vs ${fmt(champion.overall)} (margin ${margin})` };
 }

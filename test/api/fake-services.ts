@@ -23,7 +23,7 @@ export function deployedModel(symbol: string, trend: Trend, version: number): De
     window: 10,
     protocol: 'walk-forward',
     trainedAt: new Date('2026-11-20T02:00:00.000Z'),
-    dataRange: { from: '2020-01-01', to: '2026-11-19' },
+    dataRange: { from: '2020-01-01', to: '2026-11-19' }, testWindow: '2026-07-01..2026-11-09', trainedThrough: '2026-11-09',
   };
 }
 

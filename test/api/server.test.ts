@@ -45,6 +45,8 @@ describe('GET /models', () => {
       version: 2,
       classifier: 'xgboost',
       trained_at: '2026-11-20T02:00:00.000Z',
+      metrics_sample: 'out-of-sample',
+      metrics_note: 'out-of-sample: TEST window 2026-07-01..2026-11-09, scored by the recipe trained before it; the served model was then refit on all rows through 2026-11-09',
     });
     // The response schema strips fields the contract does not list (auc is in metrics but not in the seed schema).
     assert.equal('auc' in body[0].performance_metrics, false);

@@ -117,7 +117,7 @@ export function champion(symbol: string, trend: Trend, extra: Partial<DeployedMo
     window: 10,
     protocol: 'walk-forward',
     trainedAt: new Date('2026-11-20T02:00:00Z'),
-    dataRange: { from: '2019-01-01', to: '2026-11-19' },
+    dataRange: { from: '2019-01-01', to: '2026-11-19' }, testWindow: '2026-07-01..2026-11-09', trainedThrough: '2026-11-09',
     ...extra,
   };
 }

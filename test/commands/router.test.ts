@@ -91,13 +91,13 @@ describe('dispatch /models', () => {
     const first = await router.dispatch('/models', ctxFor(services));
     const total = services.config.symbols.length * 2;
     const pages = Math.ceil(total / MODELS_PAGE_SIZE);
-    assert.equal(first.text, `Champion models for both trends (${total}), page 1 of ${pages}. Next: /models 2`);
+    assert.equal(first.text, `Champion models for both trends (${total}), page 1 of ${pages}. Scores are out-of-sample (TEST window, a model trained before it); the served model is then refit on all rows. Next: /models 2`);
     assert.deepEqual(first.table?.columns, ['Symbol', 'Trend', 'Classifier', 'Overall', 'Precision', 'Version', 'Trained']);
     assert.equal(first.table?.rows.length, MODELS_PAGE_SIZE);
     assert.deepEqual(first.table?.rows[0], ['AAVE', 'downtrend', 'xgboost', '0.680', '0.610', 'v3', '2026-11-20']);
 
     const up2 = await router.dispatch('/models uptrend 2', ctxFor(services));
-    assert.match(up2.text, /^Champion models for uptrend \(20\), page 2 of 2\.$/);
+    assert.match(up2.text, /^Champion models for uptrend \(20\), page 2 of 2\. Scores are out-of-sample/);
     assert.ok(up2.table?.rows.every((r) => r[1] === 'uptrend'));
     assert.equal(up2.table?.rows.length, 10);
 
