@@ -319,7 +319,7 @@ async function registerSelected(deps: DeployDeps, opts: DeployOptions, trainer: 
   const signalThreshold = served instanceof CalibratedClassifier ? served.signalThreshold : config.signalThreshold;
 
   // SHAP explains the model's own score (before calibration, a monotone map that cannot reorder features' effects).
-  const Xtest = pairRows(pools, pair, set, plan.test);
+  const Xtest = pairRows(pools, pair, set, plan.test, true);
   const trainEnd = plan.protocol === 'seed' ? plan.train.end : data.y.length;
   const training = pairRows(pools, pair, set, { start: 0, end: trainEnd }, true);
   if (!Xtest) throw new Error(`no ${set} feature rows for the TEST window of ${data.symbol}`);
