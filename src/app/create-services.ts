@@ -16,6 +16,7 @@ import { registeredModelName, type ModelVersion, type Store } from '../store/por
 import { dailySignalsChartPng, poolMetricsChartPng, shapChartPng } from '../../reports/index.ts';
 import type { Logger } from './logger.ts';
 import { createMarketData, type MarketData } from './market-data.ts';
+import { LruMap } from './model-cache.ts';
 import {
   DeploymentBusyError, UserFacingError,
   type BatchPredictionResult, type DeployedModel, type DeployRequest, type PredictionView, type SignalPoolServices,
@@ -40,7 +41,8 @@ export function toDeployedModel(v: ModelVersion): DeployedModel {
 export function createServices(deps: ServiceDeps): SignalPoolServices & { market: MarketData } {
   const { config, store, logger } = deps;
   const market = createMarketData({ provider: deps.provider, cache: store });
-  const modelCache = new Map<string, Classifier>();
+  // Bounded (config modelCacheSize): a long-running service never accumulates every artifact it ever loaded.
+  const modelCache = new LruMap<string, Classifier>(config.modelCacheSize);
   // One row builder per process: the market context of global models is computed once per new day of candles.
   const featureRows = createFeatureRows({ period: config.indicatorPeriod, contextCandles: (s) => market.cached(s) });
   let deploying = false;

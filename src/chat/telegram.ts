@@ -114,7 +114,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChat {
       onError: (error) => logger.warn('progress message update failed', { correlationId, error: describe(error) }),
     });
     const reply = await router.dispatch(
-      { name: ALIASES[parsed.name] ?? parsed.name, args: parsed.args },
+      { name: ALIASES[parsed.name] ?? parsed.name, args: parsed.args, length: message.text.trim().length },
       {
         platform: 'telegram',
         userId: String(message.from.id),
