@@ -98,6 +98,13 @@ export const predictionResponseSchema = {
     classifier: { type: 'string' },
     signal: { type: 'boolean', description: 'P(class 1) >= threshold.' },
     threshold: { type: 'number', description: 'The configured signal threshold.' },
+    stale_data: {
+      type: 'object',
+      description: 'Present only when the market data provider failed or did not answer in time: the prediction uses the '
+        + 'cached candles, the newest of which is `last_candle`, `age_days` old.',
+      properties: { last_candle: { type: 'string' }, age_days: { type: 'integer' }, reason: { type: 'string' } },
+      required: ['last_candle', 'age_days', 'reason'],
+    },
   },
   required: ['prediction_probabilities', 'symbol', 'trend_type', 'as_of', 'version', 'classifier', 'signal', 'threshold'],
 } as const;

@@ -32,6 +32,8 @@ export interface PredictionResponse {
   classifier: string;
   signal: boolean;
   threshold: number;
+  /** Only when the prediction comes from cached candles because the provider failed (issue 19). */
+  stale_data?: { last_candle: string; age_days: number; reason: string };
 }
 
 function metric(metrics: Record<string, number>, ...keys: string[]): number | null {
@@ -73,5 +75,6 @@ export function toPredictionResponse(p: PredictionView): PredictionResponse {
     classifier: p.classifier,
     signal: p.signal,
     threshold: p.threshold,
+    ...(p.staleData ? { stale_data: { last_candle: p.staleData.lastCandle, age_days: p.staleData.ageDays, reason: p.staleData.reason } } : {}),
   };
 }

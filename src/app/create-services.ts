@@ -40,7 +40,9 @@ export function toDeployedModel(v: ModelVersion): DeployedModel {
 
 export function createServices(deps: ServiceDeps): SignalPoolServices & { market: MarketData } {
   const { config, store, logger } = deps;
-  const market = createMarketData({ provider: deps.provider, cache: store });
+  // The request path never waits longer than one provider timeout for fresh candles: past it, or when the provider
+  // fails, it answers from the cached candles and says how old they are (PredictionView.staleData).
+  const market = createMarketData({ provider: deps.provider, cache: store, requestDeadlineMs: config.provider.timeoutMs, allowStale: true });
   // Bounded (config modelCacheSize): a long-running service never accumulates every artifact it ever loaded.
   const modelCache = new LruMap<string, Classifier>(config.modelCacheSize);
   // One row builder per process: the market context of global models is computed once per new day of candles.
@@ -64,7 +66,12 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       throw err;
     }
     const { prediction, version, cached } = result;
-    return toView(prediction, version, config, await computeLiveStats(store, version.modelName, version.version), cached);
+    const view = toView(prediction, version, config, await computeLiveStats(store, version.modelName, version.version), cached);
+    const fresh = market.freshness(symbol);
+    if (!fresh.ok && fresh.lastCandle !== null && fresh.ageDays !== null) {
+      view.staleData = { lastCandle: fresh.lastCandle, ageDays: fresh.ageDays, reason: fresh.error ?? 'refresh failed' };
+    }
+    return view;
   }
 
   async function champion(symbol: string, trend: Trend): Promise<ModelVersion | null> {
@@ -120,7 +127,8 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
           throw new UserFacingError((err as Error).message);
         }
         return await deployTrend(
-          { config, store, logger, loadCandles: (s) => market.candles(s), now: deps.now },
+          // Training waits for the provider and never trains on stale candles silently.
+          { config, store, logger, loadCandles: (s) => market.candles(s, { allowStale: false, deadlineMs: Number.POSITIVE_INFINITY }), now: deps.now },
           {
             trend: request.trend, symbols, pool, protocol: request.protocol ?? config.protocol, seed: request.seed ?? config.seed,
             actor: request.actor, onProgress: request.onProgress, signal: request.signal,
