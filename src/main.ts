@@ -18,6 +18,7 @@ import { superviseChatPlatforms, type SupervisedChat } from './chat/supervisor.t
 import { checkStoreAtStart } from './app/store-check.ts';
 import { summarizeVerify, type VerifyReport } from './store/embedded/verify.ts';
 import { describeListenError, installFatalHandlers } from './app/fatal.ts';
+import { abandonStaleRuns } from './store/run-leases.ts';
 
 let config;
 try {
@@ -43,6 +44,10 @@ try {
   process.exit(1);
 }
 logger.info(`store: ${store.kind} at ${store.location}`);
+// Runs a killed process left RUNNING are marked ABANDONED (issue 19); in the background, never blocking start-up.
+void abandonStaleRuns(store, { onError: (err) => logger.warn(`could not check for abandoned runs: ${err.message}`) }).then((runs) => {
+  if (runs.length > 0) logger.warn(`marked ${runs.length} run(s) ABANDONED: their process is gone`, { runs: runs.map((r) => `${r.id} (${r.name})`) });
+});
 
 const provider = providerFromConfig(config, (msg) => logger.warn(msg));
 const services = createServices({ config, store, provider, logger });

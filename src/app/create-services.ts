@@ -17,6 +17,7 @@ import { dailySignalsChartPng, poolMetricsChartPng, shapChartPng } from '../../r
 import type { Logger } from './logger.ts';
 import { createMarketData, type MarketData } from './market-data.ts';
 import { LruMap } from './model-cache.ts';
+import { abandonStaleRuns } from '../store/run-leases.ts';
 import {
   DeploymentBusyError, UserFacingError,
   type BatchPredictionResult, type DeployedModel, type DeployRequest, type PredictionView, type SignalPoolServices,
@@ -126,6 +127,9 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
         } catch (err) {
           throw new UserFacingError((err as Error).message);
         }
+        // Runs left RUNNING by a deployment that was killed are marked ABANDONED first (issue 19).
+        const abandoned = await abandonStaleRuns(store, { onError: (err) => logger.warn(`could not check for abandoned runs: ${err.message}`) });
+        if (abandoned.length > 0) logger.warn(`marked ${abandoned.length} run(s) ABANDONED: their process is gone`, { runs: abandoned.map((r) => r.id) });
         return await deployTrend(
           // Training waits for the provider and never trains on stale candles silently.
           { config, store, logger, loadCandles: (s) => market.candles(s, { allowStale: false, deadlineMs: Number.POSITIVE_INFINITY }), now: deps.now },
