@@ -58,8 +58,9 @@ function toRun(s: StoredRun): Run {
     startTime: new Date(s.startTime),
     endTime: s.endTime === null ? null : new Date(s.endTime),
     artifactId: s.artifactId,
-    owner: s.owner ?? null,
-    updatedAt: s.updatedAt ? new Date(s.updatedAt) : null,
+    // Absent from runs written before owners were recorded (and from imported journal stores).
+    ...(s.owner !== undefined ? { owner: s.owner } : {}),
+    ...(s.updatedAt !== undefined ? { updatedAt: new Date(s.updatedAt) } : {}),
   };
 }
 

@@ -24,8 +24,8 @@ function toRun(d: RunDoc): Run {
     startTime: d.startTime,
     endTime: d.endTime,
     artifactId: d.artifactId,
-    owner: d.owner ?? null,
-    updatedAt: d.updatedAt ?? null,
+    ...(d.owner !== undefined ? { owner: d.owner } : {}),
+    ...(d.updatedAt !== undefined ? { updatedAt: d.updatedAt } : {}),
   };
 }
 
