@@ -12,6 +12,7 @@ import { bootstrap, needsBootstrap } from './app/bootstrap.ts';
 import { providerFromConfig } from './app/provider-from-config.ts';
 import { openStore } from './store/open-store.ts';
 import { buildApi } from './api/server.ts';
+import { marketDataHealth } from './api/health.ts';
 import { createScheduler, installSignalHandlers, logNotifier, scheduledJobs } from '../jobs/index.ts';
 import type { DailySignalsReport } from '../jobs/notifier.ts';
 import { superviseChatPlatforms, type SupervisedChat } from './chat/supervisor.ts';
@@ -69,13 +70,7 @@ if (config.http.enabled) {
     logger,
     health: {
       chat: () => chat?.status() ?? [],
-      marketData: () => {
-        const s = services.market.status();
-        return {
-          provider: s.provider, refreshed: s.refreshed,
-          failing: s.failing.map((f) => ({ symbol: f.symbol, error: f.error, at: f.at.toISOString(), last_candle: f.lastCandle, age_days: f.ageDays })),
-        };
-      },
+      marketData: () => marketDataHealth(services.market.status()),
       scheduler: () => ({
         enabled: config.schedules.enabled,
         next_runs: config.schedules.enabled ? scheduler.nextRuns().map((r) => ({ job: r.job, next: r.next?.toISOString() ?? null })) : [],

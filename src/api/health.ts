@@ -226,6 +226,17 @@ export function createHealthChecker(
   };
 }
 
+/** /health's view of the market data's refresh outcomes (src/app/market-data.ts). */
+export function marketDataHealth(status: {
+  provider: string; refreshed: number; failing: { symbol: string; error: string; at: Date; lastCandle: string | null; ageDays: number | null }[];
+}): MarketDataHealth {
+  return {
+    provider: status.provider,
+    refreshed: status.refreshed,
+    failing: status.failing.map((f) => ({ symbol: f.symbol, error: f.error, at: f.at.toISOString(), last_candle: f.lastCandle, age_days: f.ageDays })),
+  };
+}
+
 /** One-off check (kept for callers that have no long-lived checker). */
 export function checkHealth(
   services: HealthServices,
