@@ -18,6 +18,7 @@ import type { Store } from '../ports.ts';
 import { StoreDatabase } from './database.ts';
 import { MarkerUnreadableError, readFormatVersion, writeFormatMarker, FORMAT_VERSION } from './format-marker.ts';
 import { STORE_EVENTS, type StoreEvent } from './events.ts';
+import { checkWal } from './wal-check.ts';
 import { importLegacyStore, type ImportNotice, type ImportSummary } from './legacy-import.ts';
 import { embeddedRuns } from './runs.ts';
 import { embeddedArtifacts } from './artifacts.ts';
@@ -67,6 +68,8 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     options.onNotice?.({ level: 'warn', message: markerEvent.message });
     format = FORMAT_VERSION;
   }
+  const walEvent = await setAsideDamagedWal(dataDir);
+  if (walEvent) options.onNotice?.({ level: 'warn', message: walEvent.message });
   const db = await StoreDatabase.open(join(dataDir, DATABASE_FILE), {
     lockTimeoutMs: options.lockTimeoutMs,
     // A list that leaves out a damaged record says so (once per record).
@@ -77,11 +80,28 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     imported = await importLegacyStore(dataDir, db, { notify: options.onNotice });
     if (imported === null && format !== FORMAT_VERSION && (await readFormatVersion(dataDir)) !== FORMAT_VERSION) await writeFormatMarker(dataDir);
     if (markerEvent) await db.write(() => db.put(STORE_EVENTS, markerEvent!));
+    if (walEvent) await db.write(() => db.put(STORE_EVENTS, walEvent));
   } catch (err) {
     await db.close();
     throw err;
   }
   return assemble(dataDir, db, imported);
+}
+
+/** A damaged WAL frame is copied aside (with the whole WAL, as found) before SQLite recovers and drops it. */
+async function setAsideDamagedWal(dataDir: string): Promise<StoreEvent | null> {
+  const wal = join(dataDir, `${DATABASE_FILE}-wal`);
+  const damage = checkWal(wal);
+  if (!damage) return null;
+  const at = new Date().toISOString();
+  const savedTo = join('damaged', `${DATABASE_FILE}-wal.${at.replace(/[:.]/g, '-')}.damaged`);
+  await mkdir(join(dataDir, 'damaged'), { recursive: true });
+  await copyFile(wal, join(dataDir, savedTo));
+  const message =
+    `${DATABASE_FILE}-wal: frame ${damage.frame} of ${damage.frames} is damaged (checksum mismatch); SQLite ignores it and every frame after it, ` +
+    `so ${damage.commitsLost} committed write${damage.commitsLost === 1 ? '' : 's'} from there on will be missing from the database. ` +
+    `The write-ahead log as found was copied to ${savedTo}; recover what you need from it (sqlite3 .recover on a copy of the database with it), then delete the file`;
+  return { kind: 'damaged-wal', at, message, savedTo, ids: [`wal-frame:${damage.frame}`] };
 }
 
 async function setAsideMarker(dataDir: string, why: string): Promise<StoreEvent> {

@@ -157,3 +157,52 @@ test('drill 7 (SQLite): damaged pages of the runs table do not stop the service:
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('drill 2 (SQLite): a flipped bit in a committed WAL frame after a crash: the WAL is copied aside before SQLite drops it, logged and reported', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sp-damage-'));
+  const crashed = mkdtempSync(join(tmpdir(), 'sp-damage-'));
+  try {
+    const store = await openEmbeddedStore({ dataDir: dir });
+    try {
+      await store.createRun({ experiment: 'e', name: 'first' });
+      await store.createRun({ experiment: 'e', name: 'echo-marker-0123456789' });
+      await store.createRun({ experiment: 'e', name: 'after-the-damage' });
+      // What a crash leaves behind: the database, its WAL (not checkpointed) and the marker, copied while open.
+      for (const f of [DATABASE_FILE, `${DATABASE_FILE}-wal`, 'store.json']) writeFileSync(join(crashed, f), readFileSync(join(dir, f)));
+    } finally {
+      await store.close();
+    }
+    const wal = join(crashed, `${DATABASE_FILE}-wal`);
+    flipBit(wal, 'echo-marker-0123456789');
+    const asFound = readFileSync(wal);
+    const notices: ImportNotice[] = [];
+    const reopened = await openEmbeddedStore({ dataDir: crashed, onNotice: (n) => notices.push(n) });
+    try {
+      const warning = notices.find((n) => /store\.sqlite-wal: frame \d+ of \d+ is damaged/.test(n.message));
+      assert.ok(warning, JSON.stringify(notices));
+      assert.equal(warning.level, 'warn');
+      assert.match(warning.message, /[1-9]\d* committed writes? from there on will be missing/);
+      const copy = readdirSync(join(crashed, 'damaged')).find((f) => f.startsWith(`${DATABASE_FILE}-wal.`))!;
+      assert.deepEqual(readFileSync(join(crashed, 'damaged', copy)), asFound, 'the WAL as found, byte for byte');
+      assert.ok(readFileSync(join(crashed, 'damaged', copy)).includes('after-the-damage'), 'the writes SQLite drops are in the copy');
+      const report = await reopened.verify();
+      assert.ok(report.recovered.some((e) => e.kind === 'damaged-wal' && e.open));
+      assert.equal(report.intact, false);
+    } finally {
+      await reopened.close();
+    }
+    // An intact WAL after a crash is not reported.
+    const clean = mkdtempSync(join(tmpdir(), 'sp-damage-'));
+    const s2 = await openEmbeddedStore({ dataDir: dir });
+    await s2.createRun({ experiment: 'e', name: 'more' });
+    for (const f of [DATABASE_FILE, `${DATABASE_FILE}-wal`, 'store.json']) if (existsSync(join(dir, f))) writeFileSync(join(clean, f), readFileSync(join(dir, f)));
+    await s2.close();
+    const quiet: ImportNotice[] = [];
+    await (await openEmbeddedStore({ dataDir: clean, onNotice: (n) => quiet.push(n) })).close();
+    assert.deepEqual(quiet, []);
+    rmSync(clean, { recursive: true, force: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(crashed, { recursive: true, force: true });
+  }
+});
