@@ -66,7 +66,8 @@ export async function abandonStaleRuns(store: Pick<Store, 'listRuns' | 'abandonR
     for (let offset: number | null = 0; offset !== null; ) {
       const page = await store.listRuns({ status: 'RUNNING', limit: 500, offset });
       running.push(...page.items);
-      offset = page.nextOffset;
+      // Guard against a page that does not advance: never loop forever on the service's start-up path.
+      offset = page.nextOffset !== null && page.nextOffset > offset ? page.nextOffset : null;
     }
   } catch (err) {
     opts.onError?.(err as Error);

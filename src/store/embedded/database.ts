@@ -151,7 +151,7 @@ export class StoreDatabase {
     const total = (this.statement(`SELECT count(*) AS n FROM ${spec.table} ${where.sql}`).get(...where.params) as { n: number }).n;
     const rows = this.statement(`SELECT ${select}, doc, crc FROM ${spec.table} ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
       .all(...where.params, page.limit, page.offset) as ({ doc: string; crc: number } & Record<string, unknown>)[];
-    return pageOf(this.decodeEach(spec, rows), total, page);
+    return pageOf(this.decodeEach(spec, rows), total, page, rows.length);
   }
 
   /**

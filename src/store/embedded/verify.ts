@@ -225,6 +225,6 @@ export function summarizeVerify(report: VerifyReport): string {
     const shown = report.problems.slice(0, 5).map((p) => `${p.what} ${p.id}: ${p.problem}`);
     parts.push(`${report.problems.length} damaged or broken record${report.problems.length === 1 ? '' : 's'} (${shown.join('; ')}${report.problems.length > 5 ? '; ...' : ''})`);
   }
-  for (const e of report.recovered.filter((x) => x.open)) parts.push(`recovered earlier: ${e.message}`);
+  for (const e of report.recovered.filter((x) => x.open)) parts.push(`set aside: ${e.message}`);
   return `store check: NOT intact (${report.location}): ${parts.join(' | ')}. Run \`signal-pool store verify\` for the full list.`;
 }
