@@ -102,7 +102,12 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       for (const v of champions.sort((a, b) => a.symbol.localeCompare(b.symbol))) {
         if (wanted && !wanted.has(v.symbol)) continue;
         try {
-          result.predictions.push(await predict(v.symbol, trend));
+          const view = await predict(v.symbol, trend);
+          // The batch (daily job, daily post) never passes off stale candles as today's signal: a coin whose market
+          // data could not be refreshed is a failure of the batch, while an API or chat request gets the stale answer
+          // with its age (issue 19).
+          if (view.staleData) throw new Error(`market data unavailable (${view.staleData.reason}); newest cached candle ${view.staleData.lastCandle}`);
+          result.predictions.push(view);
         } catch (err) {
           // One coin failing (provider error, bad data) is reported and never stops the others.
           const message = err instanceof Error ? err.message : String(err);
