@@ -23,6 +23,7 @@ export function describePrediction(p: PredictionView): string {
     ...(basisLine(p) ? [basisLine(p)!] : []),
     `Test: overall ${formatScore(m.overall)}, precision ${formatScore(m.precision)}, accuracy ${formatScore(m.accuracy)}, AUC ${formatScore(m.auc)}`,
     live,
+    ...(p.staleData ? [`Market data could not be refreshed (${p.staleData.reason}): using cached candles up to ${p.staleData.lastCandle} (${p.staleData.ageDays} days old)`] : []),
   ].join('\n');
 }
 

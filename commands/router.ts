@@ -18,13 +18,16 @@ import type { CommandContext } from './context.ts';
 import { CooldownTracker, type BucketRule } from './cooldown.ts';
 import { quoteInput, type Reply } from './reply.ts';
 
-export type CommandInput = string | { name: string; args: readonly string[] };
+/** `length`: how long the user's text was, when an adapter parsed it first (checked against MAX_LINE). */
+export type CommandInput = string | { name: string; args: readonly string[]; length?: number };
 
 export interface ParsedCommand {
   name: string;
   args: string[];
   /** The "@botname" suffix Telegram adds in groups, without the @; undefined when absent. */
   target?: string;
+  /** Characters of the line, trimmed (for the MAX_LINE check). */
+  length?: number;
 }
 
 export interface RouterOptions {
@@ -38,8 +41,15 @@ export interface Router {
   dispatch(input: CommandInput, ctx: CommandContext): Promise<Reply>;
 }
 
-/** Longer input is cut before parsing: no legitimate command line comes close. */
-const MAX_LINE = 2000;
+/**
+ * Longer input is refused as such: no legitimate command line comes close. (It used to be cut before parsing, so a
+ * long /deploy line answered "Unknown symbol BT" about a symbol the user never typed; issue 19.)
+ */
+export const MAX_LINE = 2000;
+
+function tooLong(length: number): Reply {
+  return { text: `That command is too long (${length} characters; the limit is ${MAX_LINE}). Nothing was run. Send /help for the commands.`, ephemeral: true };
+}
 
 /** A short id to quote in replies and find in the logs. */
 export function newCorrelationId(): string {
@@ -52,10 +62,12 @@ export function newCorrelationId(): string {
  * Returns null when the line does not start with a command word.
  */
 export function parseCommandLine(line: string): ParsedCommand | null {
-  const m = /^\/?([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?:[\s,]+([\s\S]*))?$/.exec(line.slice(0, MAX_LINE).trim());
+  const m = /^\/?([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?:[\s,]+([\s\S]*))?$/.exec(line.trim());
   if (!m) return null;
   const args = (m[3] ?? '').split(/[\s,]+/).filter((a) => a.length > 0);
-  return { name: m[1].toLowerCase(), args, target: m[2] };
+  const parsed: ParsedCommand = { name: m[1].toLowerCase(), args, target: m[2] };
+  if (line.trim().length > MAX_LINE) parsed.length = line.trim().length;
+  return parsed;
 }
 
 function isUserFacing(error: unknown): error is Error {
@@ -104,6 +116,9 @@ export function createRouter(options: RouterOptions = {}): Router {
   };
 
   async function route(input: CommandInput, ctx: CommandContext): Promise<Reply> {
+    // Checked before parsing, on the whole input (line, or name and arguments from an adapter).
+    const length = typeof input === 'string' ? input.trim().length : input.length ?? input.name.length + 1 + input.args.join(' ').length;
+    if (length > MAX_LINE) return tooLong(length);
     const parsed = typeof input === 'string' ? parseCommandLine(input) : { name: input.name.toLowerCase(), args: [...input.args] };
     if (!parsed) return { text: 'Commands start with /, for example /predict BTC uptrend. Send /help for the list.', ephemeral: true };
     const spec = findCommand(parsed.name, commands);

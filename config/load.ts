@@ -48,6 +48,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: ['SIGNAL_POOL_ALPHAVANTAGE_URL'], path: 'provider.alphaVantageBaseUrl', kind: 'string' },
   { env: ['SIGNAL_POOL_BINANCE_URL'], path: 'provider.binanceBaseUrl', kind: 'string' },
   { env: ['SIGNAL_POOL_BINANCE_QUOTE'], path: 'provider.binanceQuote', kind: 'string' },
+  { env: ['SIGNAL_POOL_PROVIDER_TIMEOUT_MS'], path: 'provider.timeoutMs', kind: 'int' },
+  { env: ['SIGNAL_POOL_MODEL_CACHE_SIZE'], path: 'modelCacheSize', kind: 'int' },
   { env: ['SIGNAL_POOL_AV_PER_MINUTE'], path: 'rateLimits.alphaVantagePerMinute', kind: 'int' },
   { env: ['SIGNAL_POOL_AV_PER_DAY'], path: 'rateLimits.alphaVantagePerDay', kind: 'int' },
   { env: ['SIGNAL_POOL_BINANCE_PER_MINUTE'], path: 'rateLimits.binancePerMinute', kind: 'int' },
@@ -74,6 +76,9 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: ['SIGNAL_POOL_PREDICT_COOLDOWN_SECONDS'], path: 'chat.predictCooldownSeconds', kind: 'number' },
   { env: ['SIGNAL_POOL_PREDICT_BURST'], path: 'chat.predictBurst', kind: 'int' },
   { env: ['SIGNAL_POOL_DEPLOY_COOLDOWN_SECONDS'], path: 'chat.deployCooldownSeconds', kind: 'number' },
+  { env: ['SIGNAL_POOL_CHAT_START_TIMEOUT_MS'], path: 'chat.startTimeoutMs', kind: 'int' },
+  { env: ['SIGNAL_POOL_TELEGRAM_API_ROOT'], path: 'chat.telegramApiRoot', kind: 'string' },
+  { env: ['SIGNAL_POOL_DISCORD_REST_API'], path: 'chat.discordRestApi', kind: 'string' },
   { env: ['SIGNAL_POOL_LOG_LEVEL', 'LOG_LEVEL'], path: 'logLevel', kind: 'string' },
 ];
 

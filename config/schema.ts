@@ -4,11 +4,28 @@
  * invalid configuration fails with one message listing every bad key.
  */
 import { z } from 'zod';
+import cron from 'node-cron';
 import { mongoPasswordsOf } from '../src/store/redact-uri.ts';
 import { CLASSIFIER_KINDS } from '../src/models/classifier.ts';
 
 const symbol = z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be an upper-case ticker like BTC');
-const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
+// Checked here, with node-cron's own parser, so that a bad expression is one line of the start-up error instead of a
+// stack trace from the scheduler once the store is open (issue 19).
+const cronExpression = z.string().superRefine((v, ctx) => {
+  if (!/^(\S+\s+){4,5}\S+$/.test(v.trim())) ctx.addIssue({ code: 'custom', message: 'must be a cron expression with 5 or 6 fields' });
+  else if (!cron.validate(v)) ctx.addIssue({ code: 'custom', message: 'is not a valid cron expression (a field is out of range, e.g. minute 0-59, hour 0-23)' });
+});
+
+/** True when the runtime knows the IANA time zone. */
+export function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const timeZone = z.string().min(1).refine(isKnownTimeZone, 'is not a known IANA time zone (e.g. UTC, Europe/Paris)');
 
 export const configSchema = z.object({
   symbols: z.array(symbol).min(1, 'needs at least one symbol'),
@@ -73,7 +90,11 @@ export const configSchema = z.object({
     alphaVantageBaseUrl: z.string().url(),
     binanceBaseUrl: z.string().url(),
     binanceQuote: z.string().regex(/^[A-Z]{3,5}$/),
+    /** Deadline of every outbound provider request (and of a request-path refresh as a whole). */
+    timeoutMs: z.number().int().min(100).max(300_000),
   }),
+  /** Loaded models kept in memory (least recently used evicted first). */
+  modelCacheSize: z.number().int().min(1).max(10_000),
   rateLimits: z.object({
     alphaVantagePerMinute: z.number().int().min(1),
     alphaVantagePerDay: z.number().int().min(1),
@@ -92,9 +113,9 @@ export const configSchema = z.object({
   }),
   schedules: z.object({
     enabled: z.boolean(),
-    timezone: z.string().min(1),
-    daily: cron,
-    weeklyDeploy: cron,
+    timezone: timeZone,
+    daily: cronExpression,
+    weeklyDeploy: cronExpression,
   }),
   backtest: z.object({
     feePct: z.number().min(0).max(0.05),
@@ -111,6 +132,12 @@ export const configSchema = z.object({
     predictCooldownSeconds: z.number().min(0),
     predictBurst: z.number().int().min(1),
     deployCooldownSeconds: z.number().min(0),
+    /** How long one start attempt of a chat platform may take before it is retried in the background. */
+    startTimeoutMs: z.number().int().min(100).max(600_000),
+    /** Bot API root (a self-hosted Telegram Bot API server); default https://api.telegram.org. */
+    telegramApiRoot: z.string().url().optional(),
+    /** Discord REST base (e.g. a proxy); default https://discord.com/api. */
+    discordRestApi: z.string().url().optional(),
   }),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
 });

@@ -5,9 +5,8 @@
 import type { Logger } from '../app/logger.ts';
 import type { DeployedModel, SignalPoolServices } from '../app/services.ts';
 import type { Trend } from '../data/candle.ts';
-import { checkHealth } from './health.ts';
 import {
-  detailErrorSchema, healthResponseSchema, internalErrorSchema, modelsQuerySchema, modelsResponseSchema,
+  detailErrorSchema, internalErrorSchema, modelsQuerySchema, modelsResponseSchema,
   predictionQuerySchema, predictionResponseSchema, validationErrorSchema,
 } from './schemas.ts';
 import { toModelEntry, toPredictionResponse } from './views.ts';
@@ -36,14 +35,12 @@ export interface RouteSpec {
   handler: (query: Record<string, string | undefined>) => Promise<unknown>;
 }
 
-const internalError: DocumentedResponse = { description: 'Unexpected server error; details are in the server log.', schema: internalErrorSchema };
+export const internalError: DocumentedResponse = { description: 'Unexpected server error; details are in the server log.', schema: internalErrorSchema };
 const badParameters: DocumentedResponse = { description: 'A parameter is missing or invalid; `detail` names it.', schema: validationErrorSchema };
 
 export interface RouteDeps {
   services: SignalPoolServices;
   logger: Logger;
-  /** Deadline of each /health probe. */
-  healthTimeoutMs: number;
 }
 
 /** Stable order for /models: by symbol, then uptrend before downtrend. */
@@ -70,7 +67,7 @@ function memoisedEntryJson(maxEntries = 1000): (m: DeployedModel) => string {
   };
 }
 
-export function dataRoutes({ services, logger, healthTimeoutMs }: RouteDeps): RouteSpec[] {
+export function dataRoutes({ services, logger }: RouteDeps): RouteSpec[] {
   const modelEntryJson = memoisedEntryJson();
   return [
     {
@@ -111,24 +108,6 @@ export function dataRoutes({ services, logger, healthTimeoutMs }: RouteDeps): Ro
         const view = await services.predict(String(query.symbol).toUpperCase(), query.trend_type as Trend);
         return toPredictionResponse(view);
       },
-    },
-    {
-      method: 'GET',
-      url: '/health',
-      operationId: 'getHealth',
-      summary: 'Service health',
-      description: 'Whether the store answers, how many models are deployed, and the newest run of each scheduled job. '
-        + 'Answers 200 when ok and 503 when degraded, with the same body.',
-      responses: {
-        200: { description: 'Healthy.', schema: healthResponseSchema },
-        500: internalError,
-        503: { description: 'Degraded: the store or a probe did not answer.', schema: healthResponseSchema },
-      },
-      statusOf: (result) => ((result as { status: string }).status === 'ok' ? 200 : 503),
-      handler: () => checkHealth(services, {
-        timeoutMs: healthTimeoutMs,
-        onProbeError: (probe, err) => logger.warn('health probe failed', { probe, err: err instanceof Error ? err.message : String(err) }),
-      }),
     },
   ];
 }

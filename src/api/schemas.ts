@@ -103,25 +103,99 @@ export const predictionResponseSchema = {
     abstain: { type: 'boolean', description: 'P(class 1) lies inside the configured abstain band around the threshold: no clear signal.' },
     scope: { type: 'string', enum: ['coin', 'global', 'ensemble'], description: 'coin: trained on this coin\'s history; global: on the pooled history of many coins; ensemble: an average of several models.' },
     model_note: { type: ['string', 'null'], description: 'Where a global or ensemble model\'s knowledge comes from, in words (e.g. a coin with too little history of its own).' },
+    stale_data: {
+      type: 'object',
+      description: 'Present only when the market data provider failed or did not answer in time: the prediction uses the '
+        + 'cached candles, the newest of which is `last_candle`, `age_days` old.',
+      properties: { last_candle: { type: 'string' }, age_days: { type: 'integer' }, reason: { type: 'string' } },
+      required: ['last_candle', 'age_days', 'reason'],
+    },
   },
   required: ['prediction_probabilities', 'symbol', 'trend_type', 'as_of', 'version', 'classifier', 'signal', 'threshold', 'abstain', 'scope', 'model_note'],
 } as const;
 
 export const JOB_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABANDONED'] as const;
 
+const nullableString = { type: ['string', 'null'] } as const;
+
 export const healthResponseSchema = {
   type: 'object',
   properties: {
-    status: { type: 'string', enum: ['ok', 'degraded'], description: 'degraded when the store does not answer.' },
+    status: {
+      type: 'string', enum: ['ok', 'degraded', 'unavailable'],
+      description: 'ok; degraded (200): serving, but a component has a problem (see problems); unavailable (503): nothing can be served.',
+    },
+    problems: { type: 'array', items: { type: 'string' }, description: 'Why the status is not ok, one line each.' },
     store: {
       type: 'object',
       properties: {
         kind: { type: 'string', enum: ['embedded', 'mongo'] },
         reachable: { type: 'boolean' },
+        check: {
+          type: ['object', 'null'],
+          description: 'The start-up check of every record and artifact (embedded store); null while it runs or for MongoDB.',
+          properties: { intact: { type: 'boolean' }, damaged: { type: 'integer' }, summary: { type: 'string' } },
+          required: ['intact', 'damaged', 'summary'],
+        },
       },
-      required: ['kind', 'reachable'],
+      required: ['kind', 'reachable', 'check'],
     },
     models: { type: ['integer', 'null'], description: 'Number of deployed models; null when the store does not answer.' },
+    artifacts: {
+      type: 'array',
+      description: "Each champion's artifact: can it be loaded (checksums, feature names)? ok null: not checked yet.",
+      items: {
+        type: 'object',
+        properties: { model: { type: 'string' }, version: { type: 'integer' }, ok: { type: ['boolean', 'null'] }, error: nullableString },
+        required: ['model', 'version', 'ok', 'error'],
+      },
+    },
+    chat: {
+      type: 'array',
+      description: 'Each chat platform that has a token: up, starting, retrying (in the background, with back-off) or failed (token rejected).',
+      items: {
+        type: 'object',
+        properties: {
+          platform: { type: 'string' },
+          state: { type: 'string', enum: ['starting', 'up', 'retrying', 'failed'] },
+          attempts: { type: 'integer' },
+          last_error: nullableString,
+          since: { type: 'string', format: 'date-time' },
+          next_attempt_at: { type: ['string', 'null'], format: 'date-time' },
+        },
+        required: ['platform', 'state', 'attempts', 'last_error', 'since', 'next_attempt_at'],
+      },
+    },
+    market_data: {
+      type: ['object', 'null'],
+      properties: {
+        provider: { type: 'string' },
+        refreshed: { type: 'integer' },
+        failing: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              symbol: { type: 'string' }, error: { type: 'string' }, at: { type: 'string', format: 'date-time' },
+              last_candle: nullableString, age_days: { type: ['number', 'null'] },
+            },
+            required: ['symbol', 'error', 'at', 'last_candle', 'age_days'],
+          },
+        },
+      },
+      required: ['provider', 'refreshed', 'failing'],
+    },
+    scheduler: {
+      type: ['object', 'null'],
+      properties: {
+        enabled: { type: 'boolean' },
+        next_runs: {
+          type: 'array',
+          items: { type: 'object', properties: { job: { type: 'string' }, next: { type: ['string', 'null'], format: 'date-time' } }, required: ['job', 'next'] },
+        },
+      },
+      required: ['enabled', 'next_runs'],
+    },
     last_job_runs: {
       type: 'array',
       description: 'The newest run of each scheduled job.',
@@ -138,7 +212,19 @@ export const healthResponseSchema = {
       },
     },
   },
-  required: ['status', 'store', 'models', 'last_job_runs'],
+  required: ['status', 'problems', 'store', 'models', 'artifacts', 'chat', 'market_data', 'scheduler', 'last_job_runs'],
+} as const;
+
+export const liveResponseSchema = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: ['alive'] }, uptime_seconds: { type: 'number' } },
+  required: ['status', 'uptime_seconds'],
+} as const;
+
+export const readyResponseSchema = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: ['ok', 'degraded', 'unavailable'] }, problems: { type: 'array', items: { type: 'string' } } },
+  required: ['status', 'problems'],
 } as const;
 
 // ---------------------------------------------------------------- errors

@@ -1,5 +1,6 @@
 /**
- * The HTTP API (the seed's FastAPI service, in TypeScript): GET /models, /prediction, /health and /openapi.json.
+ * The HTTP API (the seed's FastAPI service, in TypeScript): GET /models, /prediction, /health, /ready, /live and
+ * /openapi.json.
  * buildApi only builds the Fastify instance; the caller decides where to listen and when to close, e.g.
  *
  *   const api = buildApi(services);
@@ -13,12 +14,16 @@ import type { SignalPoolServices } from '../app/services.ts';
 import { errorHandler } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { dataRoutes, type RouteSpec } from './routes.ts';
+import { healthRoutes } from './health-routes.ts';
+import type { HealthSources } from './health.ts';
 
 export interface ApiOptions {
   /** Defaults to services.logger. */
   logger?: Logger;
-  /** Deadline of each /health probe (store ping, model count, job runs). Default 2000 ms. */
+  /** Deadline of each /health probe (store ping, model count, job runs, artifact checks). Default 2000 ms. */
   healthTimeoutMs?: number;
+  /** What /health reports besides the store and the models: chat platforms, market data, scheduler, store check. */
+  health?: HealthSources;
 }
 
 function openApiRoute(document: () => string): RouteSpec {
@@ -42,7 +47,11 @@ export function buildApi(services: SignalPoolServices, opts: ApiOptions = {}): F
   const app = Fastify({ logger: false, ajv: { customOptions: { allErrors: true } } });
 
   let documentJson = '';
-  const routes = [...dataRoutes({ services, logger, healthTimeoutMs: opts.healthTimeoutMs ?? 2000 }), openApiRoute(() => documentJson)];
+  const routes = [
+    ...dataRoutes({ services, logger }),
+    ...healthRoutes({ services, logger, timeoutMs: opts.healthTimeoutMs ?? 2000, sources: opts.health }),
+    openApiRoute(() => documentJson),
+  ];
   documentJson = JSON.stringify(buildOpenApiDocument(routes));
 
   app.setErrorHandler(errorHandler(logger));

@@ -42,6 +42,8 @@ export interface PredictionResponse {
   scope: 'coin' | 'global' | 'ensemble';
   /** Where a global or ensemble model's knowledge comes from, in words; null for a per-coin model. */
   model_note: string | null;
+  /** Only when the prediction comes from cached candles because the provider failed (issue 19). */
+  stale_data?: { last_candle: string; age_days: number; reason: string };
 }
 
 function metric(metrics: Record<string, number>, ...keys: string[]): number | null {
@@ -88,5 +90,6 @@ export function toPredictionResponse(p: PredictionView): PredictionResponse {
     abstain: p.abstain,
     scope: p.scope,
     model_note: basisLine(p),
+    ...(p.staleData ? { stale_data: { last_candle: p.staleData.lastCandle, age_days: p.staleData.ageDays, reason: p.staleData.reason } } : {}),
   };
 }

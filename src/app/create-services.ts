@@ -16,6 +16,8 @@ import { registeredModelName, type ModelVersion, type Store } from '../store/por
 import { dailySignalsChartPng, poolMetricsChartPng, shapChartPng } from '../../reports/index.ts';
 import type { Logger } from './logger.ts';
 import { createMarketData, type MarketData } from './market-data.ts';
+import { LruMap } from './model-cache.ts';
+import { abandonStaleRuns } from '../store/run-leases.ts';
 import {
   DeploymentBusyError, UserFacingError,
   type BatchPredictionResult, type DeployedModel, type DeployRequest, type PredictionView, type SignalPoolServices,
@@ -40,8 +42,11 @@ export function toDeployedModel(v: ModelVersion): DeployedModel {
 
 export function createServices(deps: ServiceDeps): SignalPoolServices & { market: MarketData } {
   const { config, store, logger } = deps;
-  const market = createMarketData({ provider: deps.provider, cache: store });
-  const modelCache = new Map<string, Classifier>();
+  // The request path never waits longer than one provider timeout for fresh candles: past it, or when the provider
+  // fails, it answers from the cached candles and says how old they are (PredictionView.staleData).
+  const market = createMarketData({ provider: deps.provider, cache: store, requestDeadlineMs: config.provider.timeoutMs, allowStale: true });
+  // Bounded (config modelCacheSize): a long-running service never accumulates every artifact it ever loaded.
+  const modelCache = new LruMap<string, Classifier>(config.modelCacheSize);
   // One row builder per process: the market context of global models is computed once per new day of candles.
   const featureRows = createFeatureRows({ period: config.indicatorPeriod, contextCandles: (s) => market.cached(s) });
   let deploying = false;
@@ -63,7 +68,12 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       throw err;
     }
     const { prediction, version, cached } = result;
-    return toView(prediction, version, config, await computeLiveStats(store, version.modelName, version.version, thresholdOf(version, config)), cached);
+    const view = toView(prediction, version, config, await computeLiveStats(store, version.modelName, version.version, thresholdOf(version, config)), cached);
+    const fresh = market.freshness(symbol);
+    if (!fresh.ok && fresh.lastCandle !== null && fresh.ageDays !== null) {
+      view.staleData = { lastCandle: fresh.lastCandle, ageDays: fresh.ageDays, reason: fresh.error ?? 'refresh failed' };
+    }
+    return view;
   }
 
   async function champion(symbol: string, trend: Trend): Promise<ModelVersion | null> {
@@ -93,7 +103,12 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
       for (const v of champions.sort((a, b) => a.symbol.localeCompare(b.symbol))) {
         if (wanted && !wanted.has(v.symbol)) continue;
         try {
-          result.predictions.push(await predict(v.symbol, trend));
+          const view = await predict(v.symbol, trend);
+          // The batch (daily job, daily post) never passes off stale candles as today's signal: a coin whose market
+          // data could not be refreshed is a failure of the batch, while an API or chat request gets the stale answer
+          // with its age (issue 19).
+          if (view.staleData) throw new Error(`market data unavailable (${view.staleData.reason}); newest cached candle ${view.staleData.lastCandle}`);
+          result.predictions.push(view);
         } catch (err) {
           // One coin failing (provider error, bad data) is reported and never stops the others.
           const message = err instanceof Error ? err.message : String(err);
@@ -121,8 +136,12 @@ export function createServices(deps: ServiceDeps): SignalPoolServices & { market
         } catch (err) {
           throw new UserFacingError((err as Error).message);
         }
+        // Runs left RUNNING by a deployment that was killed are marked ABANDONED first (issue 19).
+        const abandoned = await abandonStaleRuns(store, { onError: (err) => logger.warn(`could not check for abandoned runs: ${err.message}`) });
+        if (abandoned.length > 0) logger.warn(`marked ${abandoned.length} run(s) ABANDONED: their process is gone`, { runs: abandoned.map((r) => r.id) });
         return await deployTrend(
-          { config, store, logger, loadCandles: (s) => market.candles(s), now: deps.now },
+          // Training waits for the provider and never trains on stale candles silently.
+          { config, store, logger, loadCandles: (s) => market.candles(s, { allowStale: false, deadlineMs: Number.POSITIVE_INFINITY }), now: deps.now },
           {
             trend: request.trend, symbols, pool, protocol: request.protocol ?? config.protocol, seed: request.seed ?? config.seed,
             actor: request.actor, onProgress: request.onProgress, signal: request.signal,

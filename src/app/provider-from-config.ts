@@ -7,6 +7,6 @@ export function providerFromConfig(config: AppConfig, onWarning?: (message: stri
   const p = config.provider;
   return createProvider({
     kind: p.kind, dataDir: p.dataDir, alphaVantageApiKey: p.alphaVantageApiKey, alphaVantageBaseUrl: p.alphaVantageBaseUrl,
-    binanceBaseUrl: p.binanceBaseUrl, binanceQuote: p.binanceQuote, market: config.market, limits: config.rateLimits, onWarning,
+    binanceBaseUrl: p.binanceBaseUrl, binanceQuote: p.binanceQuote, market: config.market, limits: config.rateLimits, timeoutMs: config.provider.timeoutMs, onWarning,
   });
 }

@@ -86,6 +86,11 @@ export interface PredictionView {
   live: LiveStats | null;
   /** True when served from a stored prediction (no data fetch, no model call). */
   cached: boolean;
+  /**
+   * Set when the market data could not be refreshed and the prediction comes from the cached candles: how old
+   * they are and why (issue 19).
+   */
+  staleData?: { lastCandle: string; ageDays: number; reason: string };
 }
 
 export interface BatchPredictionResult {

@@ -11,7 +11,8 @@ import type { Logger } from './logger.ts';
 export async function checkStoreAtStart(store: Store, logger: Logger): Promise<VerifyReport | null> {
   if (!isEmbeddedStore(store)) return null;
   try {
-    const report = await store.verify({ structure: 'quick' });
+    // The service also copies what is damaged aside (damaged/...), once, and records it for store verify.
+    const report = await store.verify({ structure: 'quick', setAside: true });
     if (report.intact) logger.info(summarizeVerify(report));
     else logger.warn(summarizeVerify(report));
     return report;

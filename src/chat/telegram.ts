@@ -42,8 +42,8 @@ export interface TelegramBotOptions {
 export interface TelegramChat {
   readonly bot: Bot;
   readonly platform: ChatPlatform;
-  /** Registers the command menu and starts long polling; resolves once polling runs. */
-  start(): Promise<void>;
+  /** Registers the command menu and starts long polling; resolves once polling runs. `signal` aborts the attempt. */
+  start(signal?: AbortSignal): Promise<void>;
   /** Stops polling and waits (up to 10 s) for commands in flight. */
   stop(): Promise<void>;
 }
@@ -114,7 +114,7 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChat {
       onError: (error) => logger.warn('progress message update failed', { correlationId, error: describe(error) }),
     });
     const reply = await router.dispatch(
-      { name: ALIASES[parsed.name] ?? parsed.name, args: parsed.args },
+      { name: ALIASES[parsed.name] ?? parsed.name, args: parsed.args, length: message.text.trim().length },
       {
         platform: 'telegram',
         userId: String(message.from.id),
@@ -150,9 +150,11 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramChat {
   return {
     bot,
     platform,
-    async start() {
-      await bot.init();
-      await bot.api.setMyCommands(router.commands.map((c) => ({ command: c.name, description: c.summary })));
+    async start(signal?: AbortSignal) {
+      // grammY types its signal with the abort-controller shim; the runtime takes the platform's AbortSignal.
+      const grammySignal = signal as Parameters<Bot['init']>[0];
+      await bot.init(grammySignal);
+      await bot.api.setMyCommands(router.commands.map((c) => ({ command: c.name, description: c.summary })), undefined, grammySignal);
       await new Promise<void>((resolve, reject) => {
         polling = bot
           .start({ allowed_updates: ['message'], timeout: options.pollTimeoutSeconds, onStart: () => resolve() })

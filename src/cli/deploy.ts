@@ -5,6 +5,7 @@
  */
 import { isTrend } from '../data/candle.ts';
 import { deployTrend, type Protocol } from '../pipeline/deploy.ts';
+import { abandonStaleRuns } from '../store/run-leases.ts';
 import { poolSettings } from '../pipeline/trend-pools.ts';
 import type { SymbolDeploySummary } from '../app/services.ts';
 import { renderTable } from '../util/table.ts';
@@ -53,6 +54,9 @@ export async function deployCommand(ctx: CliContext, trend: string, opts: Deploy
   const seed = opts.seed === undefined ? ctx.config.seed : Number(opts.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got "${opts.seed}"`, 2);
   const store = await ctx.store();
+  // Runs left RUNNING by a deployment that was killed are marked ABANDONED first (issue 19).
+  const abandoned = await abandonStaleRuns(store, { onError: (err) => ctx.logger.warn(`could not check for abandoned runs: ${err.message}`) });
+  if (abandoned.length > 0) ctx.logger.warn(`marked ${abandoned.length} run(s) ABANDONED: their process is gone`, { runs: abandoned.map((r) => r.id) });
   // Candles go through the candle cache like everywhere else: only new days are fetched and stored.
   const market = createMarketData({ provider: ctx.provider(), cache: store });
   const bar = opts.json ? null : createProgress();

@@ -21,8 +21,9 @@ export function normalizePage(req: PageRequest = {}): NormalizedPage {
 }
 
 /** Builds a Page from one page of items and the total number of matches. */
-export function pageOf<T>(items: T[], total: number, page: NormalizedPage): Page<T> {
-  const end = page.offset + items.length;
+export function pageOf<T>(items: T[], total: number, page: NormalizedPage, rowsRead = items.length): Page<T> {
+  // rowsRead: rows the page covered, including damaged records a list left out (the next page starts after them).
+  const end = page.offset + rowsRead;
   return { items, total, nextOffset: end < total ? end : null };
 }
 

@@ -28,7 +28,11 @@ export interface PageRequest {
 }
 
 // ---------------------------------------------------------------- experiments and runs
-export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED';
+/**
+ * ABANDONED: the process running it died (kill -9, power cut) and it will never finish; set by abandonRun when the
+ * owner is known to be gone or its lease expired (src/store/run-leases.ts).
+ */
+export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'ABANDONED';
 
 export interface Run {
   readonly id: string;
@@ -46,6 +50,10 @@ export interface Run {
   readonly error: string | null;
   readonly startTime: Date;
   readonly endTime: Date | null;
+  /** The process that created it, `host:pid` (null for runs written before owners were recorded). */
+  readonly owner?: string | null;
+  /** Last write to the run (create, update, end): the lease a RUNNING run renews while it makes progress. */
+  readonly updatedAt?: Date | null;
   /** Id of the model artifact in the artifact store, if any. */
   readonly artifactId: string | null;
 }
@@ -84,7 +92,12 @@ export interface ExperimentStore {
   createRun(input: NewRun): Promise<Run>;
   updateRun(id: string, patch: RunPatch): Promise<Run>;
   /** Sets status FINISHED or FAILED (with error text) and the end time. */
-  endRun(id: string, status: Exclude<RunStatus, 'RUNNING'>, error?: string): Promise<Run>;
+  endRun(id: string, status: Exclude<RunStatus, 'RUNNING' | 'ABANDONED'>, error?: string): Promise<Run>;
+  /**
+   * Marks a run ABANDONED with `reason`, only if it is still RUNNING (compare-and-set: a run that finished meanwhile
+   * is left alone). Returns the updated run, or null when it was not RUNNING (or does not exist).
+   */
+  abandonRun(id: string, reason: string): Promise<Run | null>;
   getRun(id: string): Promise<Run | null>;
   /** Newest first (by startTime, then id). */
   listRuns(filter?: RunFilter): Promise<Page<Run>>;

@@ -56,6 +56,11 @@ export function fakeServices(opts: { logger?: Logger } = {}): { services: Signal
       if (!controls.storeReachable) throw unreachable();
       return { items: controls.jobRuns, total: controls.jobRuns.length, nextOffset: null };
     },
+    // /health's artifact check: no versions behind these fake models (test/api/health.test.ts uses a real store).
+    listAliased: async () => {
+      if (!controls.storeReachable) throw unreachable();
+      return [];
+    },
   } as unknown as Store;
 
   const findModel = (symbol: string, trend: Trend) => controls.models.find((m) => m.symbol === symbol && m.trend === trend) ?? null;

@@ -29,8 +29,10 @@ test('/health reports the job runs the scheduler recorded in the real embedded s
     const res = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/health`);
     const body = await res.json();
     assert.equal(res.status, 200);
-    assert.equal(body.status, 'ok');
-    assert.deepEqual(body.store, { kind: 'embedded', reachable: true });
+    // The last weekly-deploy failed: still serving, but not "ok".
+    assert.equal(body.status, 'degraded');
+    assert.deepEqual(body.problems, ['the last weekly-deploy job failed: no data']);
+    assert.deepEqual(body.store, { kind: 'embedded', reachable: true, check: null });
     assert.deepEqual(body.last_job_runs.map((r: any) => [r.job, r.slot, r.status]), [
       ['daily', '2026-11-24T00:15Z', 'SUCCEEDED'],
       ['weekly-deploy', '2026-11-22T02:00Z', 'FAILED'],

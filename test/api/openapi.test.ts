@@ -27,7 +27,7 @@ test('the document is a valid OpenAPI 3.1 document', async () => {
 
 test('it lists every route the server answers, and only those', () => {
   const documented = Object.keys(doc.paths).sort();
-  assert.deepEqual(documented, ['/health', '/models', '/openapi.json', '/prediction']);
+  assert.deepEqual(documented, ['/health', '/live', '/models', '/openapi.json', '/prediction', '/ready']);
   for (const path of documented) {
     assert.ok(app.hasRoute({ method: 'GET', url: path }), `${path} is documented but not served`);
     assert.ok(doc.paths[path].get.operationId, `${path} has an operationId`);

@@ -166,8 +166,13 @@ describe('GET /health', () => {
     assert.equal(status, 200);
     assert.deepEqual(body, {
       status: 'ok',
-      store: { kind: 'embedded', reachable: true },
+      problems: [],
+      store: { kind: 'embedded', reachable: true, check: null },
       models: 2,
+      artifacts: [],
+      chat: [],
+      market_data: null,
+      scheduler: null,
       last_job_runs: [
         { job: 'daily', slot: '2026-11-24T00:15Z', status: 'RUNNING', started_at: '2026-11-24T00:15:00.000Z', ended_at: null },
         { job: 'weekly-deploy', slot: '2026-11-22T02:00Z', status: 'SUCCEEDED', started_at: '2026-11-22T02:00:00.000Z', ended_at: '2026-11-22T02:01:00.000Z' },
@@ -175,11 +180,20 @@ describe('GET /health', () => {
     });
   });
 
-  test('answers 503 degraded when the store is unreachable', async () => {
+  test('answers 503 unavailable when the store is unreachable; /ready says the same, /live still answers 200', async () => {
     controls.storeReachable = false;
     const { status, body } = await get('/health');
     assert.equal(status, 503);
-    assert.deepEqual(body, { status: 'degraded', store: { kind: 'embedded', reachable: false }, models: null, last_job_runs: [] });
+    assert.equal(body.status, 'unavailable');
+    assert.deepEqual(body.store, { kind: 'embedded', reachable: false, check: null });
+    assert.equal(body.models, null);
+    assert.ok(body.problems.includes('the store does not answer'));
+    const ready = await get('/ready');
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.status, 'unavailable');
+    const live = await get('/live');
+    assert.equal(live.status, 200);
+    assert.equal(live.body.status, 'alive');
   });
 });
 
@@ -189,6 +203,7 @@ test('a hung store makes /health answer degraded within the probe deadline', asy
   const { status, body } = await get('/health');
   const ms = performance.now() - started;
   assert.equal(status, 503);
+  assert.equal(body.status, 'unavailable');
   assert.equal(body.store.reachable, false);
   assert.equal(body.models, 2, 'the other probes still answer');
   assert.ok(ms < 1000, `took ${ms} ms with a 200 ms probe deadline`);

@@ -222,3 +222,26 @@ describe('dispatch error handling', () => {
     assert.equal(reply.text, 'bad ***');
   });
 });
+
+describe('over-long input (issue 19, drill 8)', () => {
+  it('refuses a line over 2,000 characters as too long, whatever it cuts through, and runs nothing', async () => {
+    const services = fakeServices();
+    const router = createRouter();
+    // 2,000 characters would end inside "BTC": the old cut answered "Unknown symbol BT".
+    const head = `/deploy uptrend ${Array.from({ length: 495 }, () => 'ETH').join(' ')}`;
+    const line = `${head.padEnd(1998, ' ')}BTC`;
+    assert.ok(line.length > 2000 && line.slice(0, 2000).endsWith(' BT'));
+    const reply = await router.dispatch(line, ctxFor(services, { isAdmin: true }));
+    assert.match(reply.text, /^That command is too long \(\d+ characters; the limit is 2000\)\. Nothing was run\./);
+    assert.doesNotMatch(reply.text, /Unknown symbol/);
+    assert.equal(services.calls.filter((c) => c.method === 'deploy').length, 0);
+    // The same through an adapter that hands over name and arguments (Telegram parses the line first).
+    const parsed = parseCommandLine(line)!;
+    assert.equal(parsed.args.at(-1), 'BTC');
+    const viaAdapter = await router.dispatch({ name: parsed.name, args: parsed.args, length: parsed.length }, ctxFor(services, { isAdmin: true }));
+    assert.match(viaAdapter.text, /too long/);
+    // A long line within the limit still works normally.
+    const ok = await router.dispatch('/predict btc uptrend' + ' '.repeat(1500), ctxFor(services));
+    assert.match(ok.text, /BTC uptrend: probability/);
+  });
+});

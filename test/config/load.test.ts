@@ -75,3 +75,24 @@ test('alphavantage provider without a key is rejected; a missing config file is 
   assert.throws(() => loadConfig({ env: { SIGNAL_POOL_PROVIDER: 'alphavantage' }, ...noDotenv }), /alphaVantageApiKey.*required/);
   assert.throws(() => loadConfig({ env: {}, file: '/nonexistent/x.json', ...noDotenv }), /config file \/nonexistent\/x\.json: file not found/);
 });
+
+test('drill 3: a bad cron expression and an unknown time zone are config errors, listed with the other bad keys', () => {
+  try {
+    loadConfig({
+      env: { SIGNAL_POOL_DAILY_CRON: '99 99 * * *', SIGNAL_POOL_TIMEZONE: 'Mars/Olympus', SIGNAL_POOL_WEEKLY_CRON: '0 2 * *', SIGNAL_POOL_PROVIDER_TIMEOUT_MS: '5' },
+      ...noDotenv,
+    });
+    assert.fail('expected ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.problems.length, 4, err.message);
+    assert.match(err.message, /schedules\.daily \[SIGNAL_POOL_DAILY_CRON\]: is not a valid cron expression/);
+    assert.match(err.message, /schedules\.timezone \[SIGNAL_POOL_TIMEZONE\]: is not a known IANA time zone/);
+    assert.match(err.message, /schedules\.weeklyDeploy \[SIGNAL_POOL_WEEKLY_CRON\]: must be a cron expression with 5 or 6 fields/);
+    assert.match(err.message, /provider\.timeoutMs \[SIGNAL_POOL_PROVIDER_TIMEOUT_MS\]/);
+  }
+  const ok = loadConfig({ env: { SIGNAL_POOL_DAILY_CRON: '*/30 6 * * 1-5', SIGNAL_POOL_TIMEZONE: 'Europe/Paris' }, ...noDotenv });
+  assert.equal(ok.schedules.timezone, 'Europe/Paris');
+  assert.equal(ok.provider.timeoutMs, 10_000);
+  assert.equal(ok.modelCacheSize, 64);
+});

@@ -23,11 +23,16 @@ export interface ProviderFactoryOptions {
   /** Alpha Vantage market currency, e.g. "USD". */
   market: string;
   limits: { alphaVantagePerMinute: number; alphaVantagePerDay: number; binancePerMinute: number };
+  /** Deadline of each HTTP request (config provider.timeoutMs). Default 10 s. */
+  timeoutMs?: number;
   now?: Clock;
   fetch?: FetchFn;
   sleep?: Sleep;
   onWarning?: (msg: string) => void;
 }
+
+/** Every outbound provider request gets an answer or fails within this long, unless configured otherwise. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export function createProvider(options: ProviderFactoryOptions): MarketDataProvider;
 export function createProvider(kind: ProviderName, options: Omit<ProviderFactoryOptions, 'kind'>): MarketDataProvider;
@@ -58,6 +63,7 @@ export function createProvider(
         sleep,
         fetch: o.fetch,
         onWarning: o.onWarning,
+        timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
     case 'binance':
       return createBinanceProvider({
@@ -68,6 +74,7 @@ export function createProvider(
         sleep,
         fetch: o.fetch,
         onWarning: o.onWarning,
+        timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
     default:
       // Unreachable with a validated config; guards callers that bypass it.

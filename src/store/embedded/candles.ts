@@ -53,7 +53,7 @@ export function embeddedCandles(db: StoreDatabase): CandleCache {
       if (range.to !== undefined) assertDay(range.to, 'candle range "to"');
       const where = whereClause([['symbol = ?', symbol], ['date >= ?', range.from], ['date <= ?', range.to]]);
       const rows = await db.read(() => db.statement(`SELECT symbol, date, doc, crc FROM candles ${where.sql} ORDER BY date`).all(...where.params) as Row[]);
-      return rows.map((r) => toCandle(db.decode(CANDLES, r)));
+      return db.decodeEach(CANDLES, rows).map(toCandle);
     },
 
     async lastCandleDate(symbol: string): Promise<string | null> {

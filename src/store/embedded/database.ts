@@ -36,6 +36,8 @@ export class RecordDamagedError extends Error {
 export interface StoreDatabaseOptions {
   /** How long a write waits for other processes' writes before giving up. Default 15 s. */
   readonly lockTimeoutMs?: number;
+  /** Hears about each damaged record a list skipped (once per record and process). */
+  readonly onDamaged?: (error: RecordDamagedError) => void;
 }
 
 export class StoreDatabase {
@@ -47,6 +49,9 @@ export class StoreDatabase {
   /** Decoded registry documents (versions, aliases, models), by their text. */
   private readonly decoded = new DecodeCache(2000);
   private closed = false;
+  /** Damaged records already reported by a list, so the log says it once per record. */
+  private readonly reportedDamage = new Set<string>();
+  onDamaged: ((error: RecordDamagedError) => void) | undefined;
 
   private constructor(
     readonly path: string,
@@ -66,6 +71,7 @@ export class StoreDatabase {
       throw new StoreUnavailableError(`cannot open the embedded store database ${path}: ${(err as Error).message}`);
     }
     const store = new StoreDatabase(path, db, lockTimeoutMs);
+    store.onDamaged = options.onDamaged;
     try {
       await store.retryWhileBusy('open the database', () => {
         // Persistent in the file; a no-op when it is already in WAL mode.
@@ -145,7 +151,29 @@ export class StoreDatabase {
     const total = (this.statement(`SELECT count(*) AS n FROM ${spec.table} ${where.sql}`).get(...where.params) as { n: number }).n;
     const rows = this.statement(`SELECT ${select}, doc, crc FROM ${spec.table} ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
       .all(...where.params, page.limit, page.offset) as ({ doc: string; crc: number } & Record<string, unknown>)[];
-    return pageOf(rows.map((row) => this.decode(spec, row)), total, page);
+    return pageOf(this.decodeEach(spec, rows), total, page, rows.length);
+  }
+
+  /**
+   * Decodes the rows of a list, leaving out (and reporting once) any record that fails its checksum: one damaged run
+   * or version must not take down the whole list, e.g. GET /models (issue 19). A read by id still throws
+   * RecordDamagedError, naming the record.
+   */
+  decodeEach<D>(spec: TableSpec<D>, rows: readonly ({ doc: string; crc: number } & Record<string, unknown>)[]): D[] {
+    const out: D[] = [];
+    for (const row of rows) {
+      try {
+        out.push(this.decode(spec, row));
+      } catch (err) {
+        if (!(err instanceof RecordDamagedError)) throw err;
+        const key = `${spec.table}:${spec.idOf(row)}`;
+        if (!this.reportedDamage.has(key)) {
+          this.reportedDamage.add(key);
+          this.onDamaged?.(new RecordDamagedError(`${err.message}; it is left out of lists until it is dealt with`));
+        }
+      }
+    }
+    return out;
   }
 
   /** Decodes a row's document after checking its checksum; a mismatch names the record. */

@@ -11,11 +11,14 @@
  * See database.ts for the concurrency and crash guarantees, legacy-import.ts for the import of the old journal
  * format, and verify.ts for `signal-pool store verify`.
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Store } from '../ports.ts';
 import { StoreDatabase } from './database.ts';
-import { readFormatVersion, writeFormatMarker, FORMAT_VERSION } from './format-marker.ts';
+import { MarkerUnreadableError, readFormatVersion, writeFormatMarker, FORMAT_VERSION } from './format-marker.ts';
+import { STORE_EVENTS, type StoreEvent } from './events.ts';
+import { checkWal } from './wal-check.ts';
 import { importLegacyStore, type ImportNotice, type ImportSummary } from './legacy-import.ts';
 import { embeddedRuns } from './runs.ts';
 import { embeddedArtifacts } from './artifacts.ts';
@@ -52,17 +55,63 @@ export function isEmbeddedStore(store: Store): store is EmbeddedStore {
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const format = await readFormatVersion(dataDir); // refuses a directory of a newer format before touching anything
-  const db = await StoreDatabase.open(join(dataDir, DATABASE_FILE), { lockTimeoutMs: options.lockTimeoutMs });
+  let markerEvent: StoreEvent | null = null;
+  let format: number | null;
+  try {
+    format = await readFormatVersion(dataDir); // refuses a directory of a newer format before touching anything
+  } catch (err) {
+    // A damaged store.json beside our database (one flipped bit makes it invalid JSON) must not lock the user out
+    // of intact data: copy it aside as found, write a fresh marker, and say so (issue 19). Without a database the
+    // directory may not be ours, so it is still refused.
+    if (!(err instanceof MarkerUnreadableError) || !existsSync(join(dataDir, DATABASE_FILE))) throw err;
+    markerEvent = await setAsideMarker(dataDir, err.message);
+    options.onNotice?.({ level: 'warn', message: markerEvent.message });
+    format = FORMAT_VERSION;
+  }
+  const walEvent = await setAsideDamagedWal(dataDir);
+  if (walEvent) options.onNotice?.({ level: 'warn', message: walEvent.message });
+  const db = await StoreDatabase.open(join(dataDir, DATABASE_FILE), {
+    lockTimeoutMs: options.lockTimeoutMs,
+    // A list that leaves out a damaged record says so (once per record).
+    onDamaged: (err) => options.onNotice?.({ level: 'warn', message: err.message }),
+  });
   let imported: ImportSummary | null;
   try {
     imported = await importLegacyStore(dataDir, db, { notify: options.onNotice });
     if (imported === null && format !== FORMAT_VERSION && (await readFormatVersion(dataDir)) !== FORMAT_VERSION) await writeFormatMarker(dataDir);
+    if (markerEvent) await db.write(() => db.put(STORE_EVENTS, markerEvent!));
+    if (walEvent) await db.write(() => db.put(STORE_EVENTS, walEvent));
   } catch (err) {
     await db.close();
     throw err;
   }
   return assemble(dataDir, db, imported);
+}
+
+/** A damaged WAL frame is copied aside (with the whole WAL, as found) before SQLite recovers and drops it. */
+async function setAsideDamagedWal(dataDir: string): Promise<StoreEvent | null> {
+  const wal = join(dataDir, `${DATABASE_FILE}-wal`);
+  const damage = checkWal(wal);
+  if (!damage) return null;
+  const at = new Date().toISOString();
+  const savedTo = join('damaged', `${DATABASE_FILE}-wal.${at.replace(/[:.]/g, '-')}.damaged`);
+  await mkdir(join(dataDir, 'damaged'), { recursive: true });
+  await copyFile(wal, join(dataDir, savedTo));
+  const message =
+    `${DATABASE_FILE}-wal: frame ${damage.frame} of ${damage.frames} is damaged (checksum mismatch); SQLite ignores it and every frame after it, ` +
+    `so ${damage.commitsLost} committed write${damage.commitsLost === 1 ? '' : 's'} from there on will be missing from the database. ` +
+    `The write-ahead log as found was copied to ${savedTo}; recover what you need from it (sqlite3 .recover on a copy of the database with it), then delete the file`;
+  return { kind: 'damaged-wal', at, message, savedTo, ids: [`wal-frame:${damage.frame}`] };
+}
+
+async function setAsideMarker(dataDir: string, why: string): Promise<StoreEvent> {
+  const at = new Date().toISOString();
+  const savedTo = join('damaged', `store.json.${at.replace(/[:.]/g, '-')}.damaged`);
+  await mkdir(join(dataDir, 'damaged'), { recursive: true });
+  await copyFile(join(dataDir, 'store.json'), join(dataDir, savedTo));
+  await writeFormatMarker(dataDir);
+  const message = `store.json was damaged (${why}); it was copied to ${savedTo} and rewritten (format ${FORMAT_VERSION}, the database is intact); delete the copy once you have looked at it`;
+  return { kind: 'damaged-marker', at, message, savedTo, ids: ['store.json'] };
 }
 
 function assemble(dataDir: string, db: StoreDatabase, imported: ImportSummary | null): EmbeddedStore {

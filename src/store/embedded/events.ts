@@ -1,6 +1,7 @@
 /**
  * The store's own history of recoveries (table `store_events`): what an import of an old journal store could not
- * bring over, and where the damaged data was moved. `signal-pool store verify` and the service's start-up check
+ * bring over, damage found in the store itself (records, database pages, the WAL, the format marker), and where the
+ * damaged bytes were copied. `signal-pool store verify` and the service's start-up check
  * report every event whose moved-aside file is still there, so nothing recovered from is forgotten.
  */
 import { existsSync } from 'node:fs';
@@ -9,7 +10,11 @@ import type { StoreDatabase } from './database.ts';
 import { defineTable } from './schema.ts';
 
 export interface StoreEvent {
-  readonly kind: 'journal-damaged-lines' | 'journal-unimportable-records' | 'journal-missing-artifacts';
+  readonly kind:
+    | 'journal-damaged-lines' | 'journal-unimportable-records' | 'journal-missing-artifacts'
+    // Found in the SQLite store itself (issue 19): records failing their checksum, a database file whose structure
+    // is damaged, a WAL with a damaged frame, an unreadable store.json. Each is copied byte for byte under damaged/.
+    | 'damaged-records' | 'damaged-database' | 'damaged-wal' | 'damaged-marker';
   readonly at: string;
   /** One line for logs and reports, naming what was affected. */
   readonly message: string;

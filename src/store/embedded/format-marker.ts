@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './fs-durable.ts';
 
 export const FORMAT = 'signal-pool-embedded-store';
+
+/** store.json exists but cannot be read as a marker (damaged, or not ours). */
+export class MarkerUnreadableError extends Error {
+  override readonly name = 'MarkerUnreadableError';
+}
 export const FORMAT_VERSION = 2;
 
 /** The format version of the directory: null when it has no marker yet (new, or never written). */
@@ -26,9 +31,9 @@ export async function readFormatVersion(dataDir: string): Promise<number | null>
   try {
     marker = JSON.parse(text) as typeof marker;
   } catch {
-    throw new Error(`${path} is not valid JSON; is ${dataDir} really a Signal Pool data directory?`);
+    throw new MarkerUnreadableError(`${path} is not valid JSON; is ${dataDir} really a Signal Pool data directory?`);
   }
-  if (marker.format !== FORMAT) throw new Error(`${path} does not describe a Signal Pool embedded store (format ${JSON.stringify(marker.format)})`);
+  if (marker.format !== FORMAT) throw new MarkerUnreadableError(`${path} does not describe a Signal Pool embedded store (format ${JSON.stringify(marker.format)})`);
   if (typeof marker.version !== 'number' || marker.version > FORMAT_VERSION) {
     throw new Error(`${dataDir} was written by a newer Signal Pool (store format ${String(marker.version)}, this build reads ${FORMAT_VERSION}); upgrade signal-pool`);
   }

@@ -147,12 +147,26 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
           `${where.sql} ORDER BY a.model_name`,
       )
       .all(...where.params) as (Row & { alias_doc: string; alias_crc: number; alias_version: number })[];
-    return rows.map((row) => {
+    const check = (a: StoredAlias, row: { alias_version: number }): boolean => {
       // The join followed the alias row's version column: make sure the record says the same.
-      const a = db.decode(ALIASES, { ...row, doc: row.alias_doc, crc: row.alias_crc });
-      if (a.version !== row.alias_version) throw new RecordDamagedError(`alias ${a.alias} of ${a.modelName} is damaged in ${db.path} (its index column disagrees with its record); run \`signal-pool store verify\``);
-      return db.decode(VERSIONS, row);
-    });
+      if (a.version === row.alias_version) return true;
+      const err = new RecordDamagedError(`alias ${a.alias} of ${a.modelName} is damaged in ${db.path} (its index column disagrees with its record); run \`signal-pool store verify\``);
+      if (name !== undefined) throw err;
+      db.onDamaged?.(err);
+      return false;
+    };
+    if (name !== undefined) {
+      // One model asked for by name: a damaged record is an error naming it, not "no champion".
+      return rows.filter((row) => check(db.decode(ALIASES, { ...row, doc: row.alias_doc, crc: row.alias_crc }), row)).map((row) => db.decode(VERSIONS, row));
+    }
+    // A list: a damaged alias or version leaves that model out (reported once), never the whole list, so GET /models
+    // and the daily batch keep serving the others (issue 19).
+    const intact = db.decodeEach(ALIASES, rows.map((row) => ({ ...row, doc: row.alias_doc, crc: row.alias_crc })));
+    const byModel = new Map(intact.map((a) => [a.modelName, a]));
+    return db.decodeEach(VERSIONS, rows.filter((row) => {
+      const a = byModel.get(String(row.model_name));
+      return a !== undefined && check(a, row);
+    }));
   };
   /** The model, created when missing; refuses one that exists for another (symbol, trend). Inside a write. */
   const ensureModel = (name: string, symbol: string, trend: Trend): StoredModel => {
@@ -189,7 +203,7 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
     async listRegisteredModels(filter = {}): Promise<RegisteredModel[]> {
       const where = whereClause([['symbol = ?', filter.symbol], ['trend = ?', filter.trend]]);
       const rows = await db.read(() => db.statement(`SELECT name, doc, crc FROM models ${where.sql} ORDER BY name`).all(...where.params) as Row[]);
-      return rows.map((r) => toModel(db.decode(MODELS, r)));
+      return db.decodeEach(MODELS, rows).map(toModel);
     },
 
     async deleteRegisteredModel(name: string): Promise<boolean> {
@@ -237,7 +251,7 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
       const rows = await db.read(
         () => db.statement('SELECT model_name, version, doc, crc FROM versions WHERE model_name = ? ORDER BY version').all(modelName) as Row[],
       );
-      return rows.map((r) => toVersion(db.decode(VERSIONS, r)));
+      return db.decodeEach(VERSIONS, rows).map(toVersion);
     },
 
     async getAlias(modelName: string, alias: string): Promise<ModelVersion | null> {
@@ -263,7 +277,7 @@ export function embeddedRegistry(db: StoreDatabase): ModelRegistry {
     async aliasHistory(modelName: string, alias?: string): Promise<AliasMove[]> {
       const where = whereClause([['model_name = ?', modelName], ['alias = ?', alias]]);
       const rows = await db.read(() => db.statement(`SELECT seq, model_name, alias, doc, crc FROM alias_moves ${where.sql} ORDER BY seq`).all(...where.params) as Row[]);
-      return rows.map((r) => toMove(db.decode(ALIAS_MOVES, r)));
+      return db.decodeEach(ALIAS_MOVES, rows).map(toMove);
     },
 
     async listAliased(alias: string, filter = {}): Promise<ModelVersion[]> {

@@ -7,6 +7,7 @@ import { assertDate, assertMapKeys, assertMetrics, assertNonEmpty } from '../val
 import type { StoreDatabase } from './database.ts';
 import { defineTable } from './schema.ts';
 import { whereClause } from './sql.ts';
+import { processOwner } from '../run-leases.ts';
 
 /** A run as stored: dates as ISO strings. */
 export interface StoredRun {
@@ -24,6 +25,9 @@ export interface StoredRun {
   startTime: string;
   endTime: string | null;
   artifactId: string | null;
+  /** `host:pid` of the creating process (absent in runs written before issue 19). */
+  owner?: string | null;
+  updatedAt?: string;
 }
 
 export const RUNS = defineTable<StoredRun>({
@@ -54,6 +58,9 @@ function toRun(s: StoredRun): Run {
     startTime: new Date(s.startTime),
     endTime: s.endTime === null ? null : new Date(s.endTime),
     artifactId: s.artifactId,
+    // Absent from runs written before owners were recorded (and from imported journal stores).
+    ...(s.owner !== undefined ? { owner: s.owner } : {}),
+    ...(s.updatedAt !== undefined ? { updatedAt: new Date(s.updatedAt) } : {}),
   };
 }
 
@@ -68,8 +75,9 @@ export function embeddedRuns(db: StoreDatabase): ExperimentStore {
     return run;
   };
   const save = (run: StoredRun): Run => {
-    db.put(RUNS, run);
-    return toRun(run);
+    const stamped = { ...run, updatedAt: new Date().toISOString() };
+    db.put(RUNS, stamped);
+    return toRun(stamped);
   };
 
   return {
@@ -97,6 +105,7 @@ export function embeddedRuns(db: StoreDatabase): ExperimentStore {
           startTime: (input.startTime ?? new Date()).toISOString(),
           endTime: null,
           artifactId: null,
+          owner: processOwner(),
         });
       });
     },
@@ -120,6 +129,14 @@ export function embeddedRuns(db: StoreDatabase): ExperimentStore {
     async endRun(id: string, status: Exclude<RunStatus, 'RUNNING'>, error?: string): Promise<Run> {
       if (status !== 'FINISHED' && status !== 'FAILED') throw new TypeError(`run end status must be FINISHED or FAILED, got ${String(status)}`);
       return db.write(() => save({ ...existing(id), status, error: error ?? null, endTime: new Date().toISOString() }));
+    },
+
+    async abandonRun(id: string, reason: string): Promise<Run | null> {
+      return db.write(() => {
+        const run = find(id);
+        if (!run || run.status !== 'RUNNING') return null;
+        return save({ ...run, status: 'ABANDONED', error: reason, endTime: new Date().toISOString() });
+      });
     },
 
     async getRun(id: string): Promise<Run | null> {

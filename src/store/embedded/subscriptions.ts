@@ -52,7 +52,7 @@ export function embeddedSubscriptions(db: StoreDatabase): SubscriptionStore {
           ? (db.statement('SELECT platform, chat_id, doc, crc FROM subscriptions ORDER BY platform, chat_id').all() as Row[])
           : (db.statement('SELECT platform, chat_id, doc, crc FROM subscriptions WHERE platform = ? ORDER BY chat_id').all(platform) as Row[]),
       );
-      return rows.map((r) => toSubscription(db.decode(SUBSCRIPTIONS, r)));
+      return db.decodeEach(SUBSCRIPTIONS, rows).map(toSubscription);
     },
   };
 }

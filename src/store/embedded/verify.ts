@@ -15,6 +15,10 @@
  * while it checks itself.
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from './fs-durable.ts';
 import { checksumOf, decodeJson } from './json-codec.ts';
 import type { StoreDatabase } from './database.ts';
 import type { TableSpec } from './schema.ts';
@@ -60,27 +64,54 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** 'quick' runs SQLite's quick_check instead of the full integrity_check (faster, skips index contents). */
   readonly structure?: 'full' | 'quick';
+  /**
+   * Copy what is damaged, byte for byte, under damaged/ and record it as a store event (the service's start-up
+   * check does; `signal-pool store verify` changes nothing). Nothing is deleted from the database.
+   */
+  readonly setAside?: boolean;
   /** Called after each chunk with records checked so far and the total. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 export async function verifyDatabase(db: StoreDatabase, dataDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const pragma = options.structure === 'quick' ? 'quick_check' : 'integrity_check';
-  const structure = await db.read(() => (db.db.pragma(pragma) as Record<string, string>[]).map((row) => Object.values(row)[0]!));
-  const totals = await db.read(() => TABLES.map((t) => (db.statement(`SELECT count(*) AS n FROM ${t.table}`).get() as { n: number }).n));
+  const structure = await db
+    .read(() => (db.db.pragma(pragma) as Record<string, string>[]).map((row) => Object.values(row)[0]!))
+    .catch((err: Error) => [`the check itself failed: ${err.message}`]);
+  const totals = await db.read(() => TABLES.map((t) => {
+    try {
+      return (db.statement(`SELECT count(*) AS n FROM ${t.table}`).get() as { n: number }).n;
+    } catch {
+      return 0; // an unreadable table is reported below
+    }
+  }));
   const total = totals.reduce((a, b) => a + b, 0);
   const problems: VerifyProblem[] = [];
   const tables: TableCount[] = [];
+  const damagedRows: DamagedRow[] = [];
   let done = 0;
   for (const spec of TABLES) {
     let records = 0;
     let damaged = 0;
     let after = 0;
     for (;;) {
-      const chunk = await db.read(() => {
-        const rows = db.statement(`SELECT rowid AS _rowid, * FROM ${spec.table} WHERE rowid > ? ORDER BY rowid LIMIT ?`).all(after, CHUNK_ROWS) as Row[];
-        return rows.map((row) => ({ rowid: row._rowid, problems: checkRow(db, spec, row) }));
-      });
+      let chunk: { rowid: number; problems: VerifyProblem[] }[];
+      try {
+        chunk = await db.read(() => {
+          const rows = db.statement(`SELECT rowid AS _rowid, * FROM ${spec.table} WHERE rowid > ? ORDER BY rowid LIMIT ?`).all(after, CHUNK_ROWS) as Row[];
+          return rows.map((row) => {
+            const found = checkRow(db, spec, row);
+            if (found.length > 0 && options.setAside) damagedRows.push({ table: spec.table, id: found[0]!.id, row });
+            return { rowid: row._rowid, problems: found };
+          });
+        });
+      } catch (err) {
+        // A damaged database page (SQLITE_CORRUPT) makes the rest of this table unreadable; the other tables, and
+        // everything that serves predictions, go on (issue 19).
+        problems.push({ what: `${spec.what} table`, id: spec.table, problem: `cannot be read past row ${after}: ${(err as Error).message}` });
+        damaged++;
+        break;
+      }
       for (const row of chunk) {
         records++;
         if (row.problems.length > 0) damaged++;
@@ -94,12 +125,54 @@ export async function verifyDatabase(db: StoreDatabase, dataDir: string, options
     }
     tables.push({ table: spec.table, what: spec.what, records, damaged });
   }
+  if (options.setAside) await setAside(db, dataDir, damagedRows, structure).catch(() => undefined);
   const recovered = await listStoreEvents(db, dataDir).catch(() => []);
   const intact = structure.length === 1 && structure[0] === 'ok' && problems.length === 0 && !recovered.some((e) => e.open);
   return { location: db.path, checkedAt: new Date(), structure, tables, problems, recovered, intact };
 }
 
 type Row = { _rowid: number; doc: string; crc: number } & Record<string, unknown>;
+interface DamagedRow { table: string; id: string; row: Row }
+
+/**
+ * Copies damaged records (their exact stored text, checksum and columns; an artifact's bytes in base64) to
+ * damaged/records.<time>.damaged, and the database file itself when its structure is damaged, each once: a record or
+ * a structure message already in an open store event is not copied again. Records stay in the database (never
+ * deleted on open); lists leave them out, reads by id name them, and verify reports them until they are dealt with.
+ */
+async function setAside(db: StoreDatabase, dataDir: string, rows: DamagedRow[], structure: string[]): Promise<void> {
+  const events = await listStoreEvents(db, dataDir).catch(() => []);
+  const known = new Set(events.filter((e) => e.open).flatMap((e) => e.ids));
+  const at = new Date().toISOString();
+  const stamp = at.replace(/[:.]/g, '-');
+  const fresh = rows.filter((r) => !known.has(`${r.table}/${r.id}@${r.row.crc}`));
+  if (fresh.length > 0) {
+    const savedTo = join('damaged', `records.${stamp}.damaged`);
+    const lines = fresh.map(({ table, id, row }) => JSON.stringify({
+      table, id, rowid: row._rowid, crc: row.crc, doc: row.doc,
+      ...(row.bytes instanceof Uint8Array ? { bytesBase64: Buffer.from(row.bytes).toString('base64') } : {}),
+    }));
+    await mkdir(join(dataDir, 'damaged'), { recursive: true });
+    await writeFileAtomic(join(dataDir, savedTo), `${lines.join('\n')}\n`);
+    const names = fresh.slice(0, 5).map((r) => `${r.table} ${r.id}`);
+    const message =
+      `${fresh.length} damaged record${fresh.length === 1 ? ' was' : 's were'} copied to ${savedTo} (${names.join('; ')}${fresh.length > 5 ? '; ...' : ''}); ` +
+      'they stay in the database, left out of lists; restore them from a backup or by hand, then delete the file';
+    await db.write(() => db.put(STORE_EVENTS, { kind: 'damaged-records', at, message, savedTo, ids: fresh.map((r) => `${r.table}/${r.id}@${r.row.crc}`) }));
+  }
+  const structureOk = structure.length === 1 && structure[0] === 'ok';
+  const structureId = `structure:${structure.slice(0, 3).join('; ')}`;
+  if (!structureOk && !known.has(structureId)) {
+    const savedTo = join('damaged', `${basename(db.path)}.${stamp}.damaged`);
+    await mkdir(join(dataDir, 'damaged'), { recursive: true });
+    await copyFile(db.path, join(dataDir, savedTo));
+    if (existsSync(`${db.path}-wal`)) await copyFile(`${db.path}-wal`, join(dataDir, `${savedTo}-wal`));
+    const message =
+      `the database file's structure is damaged (${structure.slice(0, 3).join('; ')}); a copy of it as found is in ${savedTo}. ` +
+      'The service serves what can still be read; restore the file from a backup (or rebuild it with sqlite3 .recover), then delete the copy';
+    await db.write(() => db.put(STORE_EVENTS, { kind: 'damaged-database', at, message, savedTo, ids: [structureId] }));
+  }
+}
 
 function checkRow(db: StoreDatabase, spec: TableSpec<never>, row: Row): VerifyProblem[] {
   const problem = (text: string) => ({ what: spec.what, id: safeId(spec, row), problem: text });
@@ -152,6 +225,6 @@ export function summarizeVerify(report: VerifyReport): string {
     const shown = report.problems.slice(0, 5).map((p) => `${p.what} ${p.id}: ${p.problem}`);
     parts.push(`${report.problems.length} damaged or broken record${report.problems.length === 1 ? '' : 's'} (${shown.join('; ')}${report.problems.length > 5 ? '; ...' : ''})`);
   }
-  for (const e of report.recovered.filter((x) => x.open)) parts.push(`recovered earlier: ${e.message}`);
+  for (const e of report.recovered.filter((x) => x.open)) parts.push(`set aside: ${e.message}`);
   return `store check: NOT intact (${report.location}): ${parts.join(' | ')}. Run \`signal-pool store verify\` for the full list.`;
 }

@@ -22,6 +22,8 @@ export interface RunDoc {
   startTime: Date;
   endTime: Date | null;
   artifactId: string | null;
+  owner?: string | null;
+  updatedAt?: Date;
 }
 
 export interface ArtifactDoc {

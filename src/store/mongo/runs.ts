@@ -6,6 +6,7 @@ import { NotFoundError } from '../ports.ts';
 import { normalizePage, pageOf } from '../paging.ts';
 import { assertDate, assertMapKeys, assertMetrics, assertNonEmpty } from '../validate.ts';
 import type { Collections, RunDoc } from './collections.ts';
+import { processOwner } from '../run-leases.ts';
 
 function toRun(d: RunDoc): Run {
   return {
@@ -23,6 +24,8 @@ function toRun(d: RunDoc): Run {
     startTime: d.startTime,
     endTime: d.endTime,
     artifactId: d.artifactId,
+    ...(d.owner !== undefined ? { owner: d.owner } : {}),
+    ...(d.updatedAt !== undefined ? { updatedAt: d.updatedAt } : {}),
   };
 }
 
@@ -60,6 +63,8 @@ export function mongoRuns(c: Collections): ExperimentStore {
         startTime: new Date(input.startTime ?? Date.now()),
         endTime: null,
         artifactId: null,
+        owner: processOwner(),
+        updatedAt: new Date(),
       };
       await c.runs.insertOne(doc);
       return toRun(doc);
@@ -74,6 +79,7 @@ export function mongoRuns(c: Collections): ExperimentStore {
         ...dotted('metrics', patch.metrics),
         ...dotted('tags', patch.tags),
         ...(patch.artifactId === undefined ? {} : { artifactId: patch.artifactId }),
+        updatedAt: new Date(),
       };
       const doc =
         Object.keys(set).length === 0
@@ -87,11 +93,21 @@ export function mongoRuns(c: Collections): ExperimentStore {
       if (status !== 'FINISHED' && status !== 'FAILED') throw new TypeError(`run end status must be FINISHED or FAILED, got ${String(status)}`);
       const doc = await c.runs.findOneAndUpdate(
         { _id: id },
-        { $set: { status, error: error ?? null, endTime: new Date() } },
+        { $set: { status, error: error ?? null, endTime: new Date(), updatedAt: new Date() } },
         { returnDocument: 'after' },
       );
       if (!doc) throw new NotFoundError(`run ${id} not found`);
       return toRun(doc);
+    },
+
+    async abandonRun(id: string, reason: string): Promise<Run | null> {
+      const now = new Date();
+      const doc = await c.runs.findOneAndUpdate(
+        { _id: id, status: 'RUNNING' },
+        { $set: { status: 'ABANDONED', error: reason, endTime: now, updatedAt: now } },
+        { returnDocument: 'after' },
+      );
+      return doc ? toRun(doc) : null;
     },
 
     async getRun(id: string): Promise<Run | null> {
