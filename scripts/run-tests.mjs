@@ -28,12 +28,13 @@ const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit
 let tail = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  // The summary (ℹ pass N ...) precedes the list of failing tests, which can be long: keep enough to reach it.
+  tail = (tail + chunk.toString()).slice(-2_000_000);
 });
 child.on('close', (code) => {
   const count = (label) => {
-    const m = tail.match(new RegExp(`ℹ ${label} (\\d+)`));
-    return m ? Number(m[1]) : 0;
+    const all = [...tail.matchAll(new RegExp(`ℹ ${label} (\\d+)`, 'g'))];
+    return all.length ? Number(all[all.length - 1][1]) : 0;
   };
   const passed = count('pass');
   const failed = count('fail') + count('cancelled');

@@ -27,7 +27,7 @@ describe('console chat', () => {
       assert.ok(path, run.text);
       assert.ok(path.startsWith(run.dir));
       assert.deepEqual(new Uint8Array(readFileSync(path)), tinyPng('shap'.length));
-      assert.match(run.text, /Champion models for uptrend \(20\), page 1 of 2\. Next: \/models uptrend 2\nSymbol +Trend +Classifier +Overall +Precision +Version +Trained\n-+/);
+      assert.match(run.text, /Champion models for uptrend \(20\), page 1 of 2\. Scores are out-of-sample[^\n]*Next: \/models uptrend 2\nSymbol +Trend +Classifier +Overall +Precision +Version +Trained\n-+/);
     } finally {
       run.cleanup();
     }

@@ -68,7 +68,7 @@ describe('Telegram adapter against a local Bot API', () => {
     assert.equal(message.parse_mode, 'HTML');
     assert.equal(message.chat_id, String(MEMBER));
     const text = String(message.text);
-    assert.match(text, /^Champion models for uptrend \(2\), page 1 of 1\.\n<pre>Symbol/);
+    assert.match(text, /^Champion models for uptrend \(2\), page 1 of 1\. Scores are out-of-sample[^\n]*\n<pre>Symbol/);
     assert.ok(text.includes('xgb&lt;depth=5&gt;&amp;more'), text);
     assert.ok(text.endsWith('</pre>'));
     assert.ok(!/<(?!\/?pre>)/.test(text), 'only <pre> tags are unescaped');

@@ -85,7 +85,7 @@ test('deploy --json prints one line per run and per symbol; predict, runs and mo
   for (const x of preds) assert.ok(typeof x.probability === 'number' && typeof x.as_of === 'string' && x.version === 1);
 
   const table = cli(['predict', 'uptrend']);
-  assert.match(table.stdout, /symbol\s+probability\s+signal\s+version\s+classifier\s+as of/);
+  assert.match(table.stdout, /symbol\s+probability\s+threshold\s+signal\s+version\s+classifier\s+as of/);
 
   const models = cli(['models', '--json']);
   assert.equal(models.code, 0, models.stderr);
