@@ -119,23 +119,16 @@ export interface PriorObservation {
  */
 export function selectionPriors(pairs: readonly (readonly AnyCandidate[])[], earlier: readonly PriorObservation[] = []): Map<string, number> {
   const sums = new Map<string, { total: number; count: number }>();
-  for (const o of earlier) {
-    if (!Number.isFinite(o.score)) continue;
-    const acc = sums.get(o.name) ?? { total: 0, count: 0 };
-    acc.total += o.score;
+  const add = (name: string, score: number | undefined) => {
+    if (score === undefined || !Number.isFinite(score)) return;
+    const acc = sums.get(name) ?? { total: 0, count: 0 };
+    acc.total += score;
     acc.count++;
-    sums.set(o.name, acc);
-  }
+    sums.set(name, acc);
+  };
+  for (const o of earlier) add(o.name, o.score);
   for (const cands of pairs) {
-    for (const c of cands) {
-      if (!c.ok) continue;
-      const s = c.validation?.overall;
-      if (s === undefined || !Number.isFinite(s)) continue;
-      const acc = sums.get(c.name) ?? { total: 0, count: 0 };
-      acc.total += s;
-      acc.count++;
-      sums.set(c.name, acc);
-    }
+    for (const c of cands) if (c.ok) add(c.name, c.validation?.overall);
   }
   return new Map([...sums].map(([k, v]) => [k, v.total / v.count]));
 }
@@ -171,7 +164,8 @@ export function selectCandidate(cands: readonly AnyCandidate[], rule: SelectionR
   return best;
 }
 
-function average(parts: readonly Float64Array[]): Float64Array {
+/** The soft vote: the element-wise mean of the parts' probabilities. */
+export function average(parts: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(parts[0]!.length);
   for (const p of parts) for (let i = 0; i < out.length; i++) out[i] += p[i]!;
   for (let i = 0; i < out.length; i++) out[i] /= parts.length;

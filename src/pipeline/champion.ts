@@ -19,7 +19,7 @@
  */
 import type { ModelVersion } from '../store/ports.ts';
 import type { Candidate } from './candidates.ts';
-import { metricsOf } from './candidates.ts';
+import { average, metricsOf } from './candidates.ts';
 import type { EvaluationMetrics } from '../app/services.ts';
 import { evaluate } from './metrics.ts';
 
@@ -78,9 +78,7 @@ function recipeProba(recipe: string, candidates: readonly Candidate[], v: ModelV
   if (members.length < 2) return null;
   const parts = members.map((m) => candidates.find((c) => c.scope !== 'ensemble' && c.name === m));
   if (parts.some((p) => !p)) return null;
-  const out = new Float64Array(parts[0]!.testProba.length);
-  for (const p of parts) p!.testProba.forEach((x, i) => { out[i] += x / parts.length; });
-  return out;
+  return average(parts.map((p) => p!.testProba));
 }
 
 function decide(challenger: number, champion: number, margin: number, version: number, what: string): { promote: boolean; reason: string } {

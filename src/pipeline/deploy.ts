@@ -16,7 +16,7 @@ import { pooledRowsAt } from '../data/pooled-dataset.ts';
 import { POOLED_FEATURE_SET } from '../data/pooled-features.ts';
 import type { Classifier, ClassifierKind } from '../models/classifier.ts';
 import { CalibratedClassifier, EnsembleClassifier } from '../models/composite.ts';
-import type { Matrix } from '../models/matrix.ts';
+import { takeRows, type Matrix } from '../models/matrix.ts';
 import { chunkRanges, mergeShapChunks, planShapFor, summarizeShap } from '../explain/explain.ts';
 import { backtestSignals } from '../../reports/backtest.ts';
 import { registeredModelName, type JsonValue, type Store, type VersionTags } from '../store/ports.ts';
@@ -247,9 +247,7 @@ function pairRows(pools: TrendPoolsResult, pair: PairPlan, set: FeatureSetName, 
   if (set !== SEED_FEATURE_SET && !coin) return null;
   const rows = coin && skipMissing ? all.filter((r) => coin.rowOf.has(pair.data.dates[r]!)) : all;
   if (rows.length === 0) return null;
-  const seedCols = pair.data.X.nCols;
-  const seed = { nRows: rows.length, nCols: seedCols, data: new Float64Array(rows.length * seedCols) };
-  rows.forEach((r, i) => seed.data.set(pair.data.X.data.subarray(r * seedCols, (r + 1) * seedCols), i * seedCols));
+  const seed = takeRows(pair.data.X, rows);
   if (set === SEED_FEATURE_SET) return seed;
   const pooled = pooledRowsAt(coin!, rows.map((r) => pair.data.dates[r]!));
   if (!pooled || set === POOLED_FEATURE_SET) return pooled;
@@ -358,8 +356,7 @@ async function registerSelected(deps: DeployDeps, opts: DeployOptions, trainer: 
           const champSet = isFeatureSetName(current.tags.featureSet) ? current.tags.featureSet : SEED_FEATURE_SET;
           const all = pairRows(pools, pair, champSet, plan.test);
           if (!all) throw new Error(`no ${champSet} feature rows for the test window`);
-          const X = { nRows: rows.length, nCols: all.nCols, data: new Float64Array(rows.length * all.nCols) };
-          rows.forEach((r, i) => X.data.set(all.data.subarray(r * all.nCols, (r + 1) * all.nCols), i * all.nCols));
+          const X = takeRows(all, rows);
           const champ = await loadModel(store, current.artifactId, current.tags.featureNames);
           return { proba: champ.predictProba(X), decisions: champ.predict(X) };
         } catch (err) {

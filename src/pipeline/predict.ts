@@ -97,7 +97,7 @@ export async function predictLatest(deps: PredictDeps, symbol: string, trend: Tr
  * Realised performance of a version on predictions with known outcomes. The decision is the served signal
  * (probability >= the version's threshold), so live figures compare with the test metrics of the same decisions.
  */
-export async function computeLiveStats(store: Store, modelName: string, version: number, threshold = 0.5): Promise<LiveStats | null> {
+export async function computeLiveStats(store: Store, modelName: string, version: number, threshold: number): Promise<LiveStats | null> {
   let tp = 0, fp = 0, tn = 0, fn = 0;
   for (let offset: number | null = 0; offset !== null; ) {
     const page = await store.listPredictions({ modelName, version, hasOutcome: true, limit: 1000, offset });

@@ -38,7 +38,7 @@ test('outcomes are computed from the candles once the window has passed, and fee
     assert.equal((await get(down29.id))?.label, 0);
     assert.equal(await get(late.id), null);
 
-    const live = await computeLiveStats(t.store, 'X_uptrend_model', 1);
+    const live = await computeLiveStats(t.store, 'X_uptrend_model', 1, 0.5);
     assert.deepEqual(live, { count: 2, hitRate: 0.5, precision: 0.5, positiveAccuracy: 1, negativeAccuracy: 0 });
     assert.equal(await resolveOutcomes({ config, store: t.store, candles: async () => candles }), 0, 'resolved outcomes are not recomputed');
   } finally {
