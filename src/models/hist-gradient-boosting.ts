@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights } from './classifier.ts';
 import type { Matrix } from './matrix.ts';
-import { fitLogisticBoosting } from './tree/gradient-boosting.ts';
+import { fitLogisticBoosting, type BoostingOptions } from './tree/gradient-boosting.ts';
 import { TreeEnsembleClassifier, ensembleFromState, parseParams, validateFitInput } from './tree/tree-classifier.ts';
 
 const paramsSchema = z.object({
@@ -46,9 +46,14 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier<HistG
 
   async fit(X: Matrix, y: Uint8Array, options: FitOptions): Promise<void> {
     validateFitInput(this.kind, X, y, options);
-    const p = this.params;
     // Nothing is random here (no subsampling), so the seed is accepted but unused.
-    this.ensemble = await fitLogisticBoosting(X, y, rowWeights(y, options, p.classWeight === 'balanced'), {
+    this.ensemble = await fitLogisticBoosting(X, y, rowWeights(y, options, this.params.classWeight === 'balanced'), this.boostingOptions());
+  }
+
+  /** What the shared histogram engine is asked to do (booster-twins.ts compares two kinds by it). */
+  boostingOptions(): BoostingOptions & { balanced: boolean } {
+    const p = this.params;
+    return {
       nIterations: p.maxIter,
       learningRate: p.learningRate,
       maxLeaves: p.maxLeafNodes,
@@ -58,7 +63,8 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier<HistG
       l2: p.l2Regularization,
       maxBins: p.maxBins,
       minRowsPerBin: 1,
-    });
+      balanced: p.classWeight === 'balanced',
+    };
   }
 }
 

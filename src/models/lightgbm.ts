@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { type ClassifierFactory, type ClassifierState, type FitOptions, type Params, rowWeights } from './classifier.ts';
 import type { Matrix } from './matrix.ts';
-import { fitLogisticBoosting } from './tree/gradient-boosting.ts';
+import { fitLogisticBoosting, type BoostingOptions } from './tree/gradient-boosting.ts';
 import { TreeEnsembleClassifier, ensembleFromState, parseParams, validateFitInput } from './tree/tree-classifier.ts';
 
 const paramsSchema = z.object({
@@ -48,9 +48,14 @@ export class LightGbmClassifier extends TreeEnsembleClassifier<LightGbmParams> {
 
   async fit(X: Matrix, y: Uint8Array, options: FitOptions): Promise<void> {
     validateFitInput(this.kind, X, y, options);
-    const p = this.params;
     // No bagging or feature fraction by default, so nothing consumes the seed.
-    this.ensemble = await fitLogisticBoosting(X, y, rowWeights(y, options, p.classWeight === 'balanced'), {
+    this.ensemble = await fitLogisticBoosting(X, y, rowWeights(y, options, this.params.classWeight === 'balanced'), this.boostingOptions());
+  }
+
+  /** What the shared histogram engine is asked to do (booster-twins.ts compares two kinds by it). */
+  boostingOptions(): BoostingOptions & { balanced: boolean } {
+    const p = this.params;
+    return {
       nIterations: p.nEstimators,
       learningRate: p.learningRate,
       maxLeaves: p.numLeaves,
@@ -60,7 +65,8 @@ export class LightGbmClassifier extends TreeEnsembleClassifier<LightGbmParams> {
       l2: p.lambdaL2,
       maxBins: p.maxBin,
       minRowsPerBin: p.minDataInBin,
-    });
+      balanced: p.classWeight === 'balanced',
+    };
   }
 }
 

@@ -119,7 +119,9 @@ export function progressTotal(symbols: number, pool: PoolSettings, protocol: Pro
 
 export async function deployTrend(deps: DeployDeps, options: DeployOptions): Promise<DeploySummary> {
   const { config, store, logger } = deps;
-  const opts = { ...options, pool: options.pool ?? poolSettings(config, options.classifiers) };
+  const pool = options.pool ?? poolSettings(config, options.classifiers);
+  // Injected classifiers may not be the registry's: never assume two of them fit alike.
+  const opts = { ...options, pool: deps.makeClassifier ? { ...pool, skipTwinFits: false } : pool };
   const startedAt = (deps.now ?? (() => new Date()))();
   const t0 = performance.now();
   const total = progressTotal(opts.symbols.length, opts.pool, opts.protocol);
@@ -215,7 +217,7 @@ async function logChildRun(deps: DeployDeps, opts: DeployOptions, parentRunId: s
   const run = await store.createRun({
     experiment: `deploy/${opts.trend}`, parentRunId, name: c.name, symbol, trend: opts.trend,
     params: c.ok ? { ...c.params, seed: opts.seed } : { seed: opts.seed },
-    tags: { classifier: c.name, scope: c.scope },
+    tags: { classifier: c.name, scope: c.scope, ...(c.ok && c.member?.sameFitAs ? { same_fit_as: c.member.sameFitAs } : {}) },
   });
   const report = (ok: boolean, metrics: Record<string, number>, validation: Record<string, number> | null, error?: string) =>
     opts.onRun?.({ symbol, trend: opts.trend, classifier: c.name, ok, ...(error ? { error } : {}), metrics, validation, fitSeconds: c.fitSeconds });

@@ -34,6 +34,8 @@ export interface MemberResult {
   /** How SHAP explains this model: TreeSHAP when it exposes its trees, else KernelSHAP. */
   shapMethod: 'tree' | 'kernel';
   fitSeconds: number;
+  /** Set when this member was not fitted but shares the identical fit of another kind (twin-fits.ts). */
+  sameFitAs?: ClassifierKind;
 }
 
 export interface MemberFailure {

@@ -29,6 +29,7 @@ import { parseClassifierKinds } from '../models/registry.ts';
 import { checkGate, type GateResult } from './gate.ts';
 import { evaluate } from './metrics.ts';
 import type { Trainer } from './trainer.ts';
+import { twinFitsOf, twinMember } from './twin-fits.ts';
 import { seedSplit, testOnlySplit, walkForwardSplit, type SplitPlan } from './split.ts';
 
 export type Protocol = 'seed' | 'walk-forward';
@@ -44,6 +45,11 @@ export interface PoolSettings {
   selectionWeight: number;
   calibration: 'platt' | 'none';
   globalGridDays: number;
+  /**
+   * Skip a per-coin fit that provably repeats another kind's (LightGBM / HistGradientBoosting with identical bins;
+   * twin-fits.ts). Off when a test injects its own classifiers, whose params the check cannot see.
+   */
+  skipTwinFits: boolean;
 }
 
 export interface TrendPoolsOptions {
@@ -180,14 +186,21 @@ export async function trainTrendPools(deps: TrendPoolsDeps, opts: TrendPoolsOpti
     reporting = reporting.then(() => opts.onCandidate?.(symbol, c));
   };
   const bySlowest = [...pool.kinds].sort((a, b) => trainer.expectedSeconds(b) - trainer.expectedSeconds(a));
-  const coinJobs = pairs.flatMap((p) => bySlowest.map(async (kind) => {
-    if (isShortHistory(p.plan)) {
-      report(p.symbol, { ok: false, name: kind, scope: 'coin', fitSeconds: 0, error: `too little history of its own (${p.data.y.length} labelled rows) for walk-forward: only the global models are candidates` });
-      return;
-    }
-    const member = await trainer.train(kind, p.data, p.plan, opts.seed);
-    report(p.symbol, fromMember(member, walkForward));
-  }));
+  const coinJobs = pairs.flatMap((p) => {
+    // A kind whose fit would repeat another's is not trained; it is reported when its twin's fit completes.
+    const twins = pool.skipTwinFits && !isShortHistory(p.plan) ? twinFitsOf(pool.kinds, p.data, p.plan) : new Map<ClassifierKind, ClassifierKind>();
+    return bySlowest.filter((kind) => !twins.has(kind)).map(async (kind) => {
+      if (isShortHistory(p.plan)) {
+        report(p.symbol, { ok: false, name: kind, scope: 'coin', fitSeconds: 0, error: `too little history of its own (${p.data.y.length} labelled rows) for walk-forward: only the global models are candidates` });
+        return;
+      }
+      const member = await trainer.train(kind, p.data, p.plan, opts.seed);
+      report(p.symbol, fromMember(member, walkForward));
+      for (const [twin, source] of twins) {
+        if (source === kind) report(p.symbol, fromMember(twinMember(member, twin, p.data), walkForward));
+      }
+    });
+  });
 
   // 2b. Global kinds on the pooled universe.
   let global: TrendPoolsResult['global'] = null;
@@ -319,6 +332,7 @@ export function poolSettings(config: AppConfig, names?: readonly string[]): Pool
   const base: PoolSettings = {
     kinds: config.pool.kinds, globals: config.pool.globalKinds.map(globalSpec), ensembleTopK: config.pool.ensembleTopK,
     selectionWeight: config.pool.selectionWeight, calibration: config.pool.calibration, globalGridDays: config.pool.globalGridDays,
+    skipTwinFits: true,
   };
   if (!names || names.length === 0) return base;
   const global = names.filter((n) => /^global:/i.test(n.trim()));
